@@ -1,0 +1,119 @@
+"""The small frozen types that flow through the pipeline.
+
+A `Pair` comes out of ingest and normalisation, gets a `Style` from the annotator, goes into
+each recipe, and every `Example` a recipe yields becomes one `Record` (the core adds ids and
+provenance). Frozen, so one stage or recipe cannot change what the next one sees.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+__all__ = ["Source", "Span", "Style", "Pair", "Example", "Record", "SetAside"]
+
+_EMPTY: Mapping[str, Any] = MappingProxyType({})
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where a pair came from: the file (relative to its input root) and its line numbers."""
+
+    file: str
+    en_line: int
+    zh_line: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.en_line}"
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A piece of the zh line found by the annotator: its text and character offset."""
+
+    text: str
+    offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class Style:
+    """The colloquial layer of one zh line, as the annotator sees it.
+
+    `particles` are sentence-final/discourse particles (啦, 喔, 齁 ...), `interjections` are
+    clause-opening ones (「欸，」), `markers` are Taiwan colloquial words (超夯, 傻眼 ...),
+    `mainland_terms` are words that are not Taiwan usage (視頻, 軟件 ...).
+    """
+
+    particles: tuple[Span, ...] = ()
+    interjections: tuple[Span, ...] = ()
+    markers: tuple[Span, ...] = ()
+    mainland_terms: tuple[Span, ...] = ()
+    length: int = 0
+
+    @property
+    def particle_count(self) -> int:
+        return len(self.particles)
+
+    @property
+    def particle_density(self) -> float:
+        """Particles per 100 characters of the zh line."""
+        return round(100.0 * len(self.particles) / self.length, 4) if self.length else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Pair:
+    """One formal English line and its casual zh-TW rendering, normalised.
+
+    `id` is a content hash of the normalised texts, so it does not depend on input order and
+    stays the same across builds and versions.
+    """
+
+    id: str
+    en: str
+    zh: str
+    source: Source
+    converted_simplified: bool = False
+    style: Style | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    """What a recipe yields: one instruction-tuning example.
+
+    The user turn is `instruction`, followed by a blank line and `input` when `input` is not
+    empty; the assistant turn is `output`. `extra` holds the recipe's declared extra fields.
+    `synthetic` marks examples whose source side was made by rules rather than written by a person.
+    """
+
+    instruction: str
+    output: str
+    input: str = ""
+    extra: Mapping[str, Any] = field(default_factory=lambda: _EMPTY)
+    synthetic: bool = False
+
+    @property
+    def user(self) -> str:
+        return f"{self.instruction}\n\n{self.input}" if self.input else self.instruction
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One row of the dataset: an example with the ids and provenance the core fills in."""
+
+    id: str
+    recipe: str
+    recipe_version: str
+    pair: Pair
+    example: Example
+
+
+@dataclass(frozen=True, slots=True)
+class SetAside:
+    """An input line (or pair) left out of the build, with the reason. Counted in the report."""
+
+    file: str
+    line: int
+    reason: str
+    text: str = ""

@@ -1,0 +1,15 @@
+"""Shared fixtures. The Hub is unreachable here: keep every test offline and its caches private."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+# Must be set before datasets or huggingface_hub is imported anywhere in the test session.
+_HF_HOME = tempfile.mkdtemp(prefix="twcasual-hf-home-")
+os.environ["HF_HOME"] = _HF_HOME
+os.environ["HF_DATASETS_CACHE"] = os.path.join(_HF_HOME, "datasets")
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
+os.environ["HF_DATASETS_DISABLE_PROGRESS_BARS"] = "1"
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
