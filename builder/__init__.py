@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from builder.errors import BuildError, ConfigError, InputError, RecipeError, TwcasualError
+from builder.registry import Recipe, RecipeContext, Registry, recipe
 from builder.types import Example, Pair, Record, SetAside, Source, Span, Style
 
 __version__ = "0.1.0"
@@ -13,7 +14,10 @@ __all__ = [
     "Example",
     "InputError",
     "Pair",
+    "Recipe",
+    "RecipeContext",
     "Record",
+    "Registry",
     "RecipeError",
     "SetAside",
     "Source",
@@ -21,4 +25,5 @@ __all__ = [
     "Style",
     "TwcasualError",
     "__version__",
+    "recipe",
 ]

@@ -1,0 +1,165 @@
+"""The build config (`twcasual.toml`): what to read, which recipes to run, how to dedup and split."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from builder.errors import ConfigError
+
+__all__ = ["BuildConfig", "RecipeSelection", "load_config", "config_from_mapping"]
+
+BUILT_IN_RECIPES = ("en-to-casual", "casual-to-en", "casualize", "explain-particles")
+EXPORT_FORMATS = ("parquet", "jsonl", "llama-factory")
+# Keys of a [recipes.NAME] table that the core handles; every other key is a recipe parameter.
+FILTER_KEYS = ("min_particles",)
+_SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?$")
+
+_SECTIONS: dict[str, tuple[str, ...]] = {
+    "dataset": ("name", "pretty_name", "version", "license", "description", "repo"),
+    "input": ("paths", "format"),
+    "annotate": ("backend", "options"),
+    "dedup": (),  # checked by DedupSettings.from_mapping
+    "split": ("ratios", "previous"),
+    "export": ("formats", "shard_rows", "default_config"),
+    "build": ("workers", "cache_dir", "batch_size"),
+    "recipes": (),
+}
+
+
+@dataclass(frozen=True)
+class RecipeSelection:
+    """One recipe chosen by the config: its name (or file), parameters and core-side filters."""
+
+    name: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+    min_particles: int = 0
+    file: Path | None = None
+
+
+@dataclass(frozen=True)
+class BuildConfig:
+    """Everything a build needs besides the registry. Paths are absolute."""
+
+    name: str = "twcasual"
+    pretty_name: str = "twcasual: formal English to casual Taiwanese Mandarin"
+    version: str = "0.1.0"
+    license: str = "cc-by-4.0"
+    description: str = ""
+    repo: str = ""
+    inputs: tuple[Path, ...] = ()
+    input_format: str = "auto"
+    annotate_backend: str = "lexicon"
+    annotate_options: Mapping[str, Any] = field(default_factory=dict)
+    dedup: Mapping[str, Any] = field(default_factory=dict)
+    ratios: Mapping[str, float] = field(
+        default_factory=lambda: {"train": 0.9, "validation": 0.05, "test": 0.05}
+    )
+    previous: str = ""
+    formats: tuple[str, ...] = ("parquet",)
+    shard_rows: int = 500_000
+    default_config: str = ""
+    workers: int = 1
+    batch_size: int = 2048
+    cache_dir: Path | None = None
+    recipes: tuple[RecipeSelection, ...] = tuple(RecipeSelection(n) for n in BUILT_IN_RECIPES)
+
+
+def load_config(path: Path) -> BuildConfig:
+    """Read a TOML build config; relative paths in it are relative to its folder."""
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: config file not found") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: invalid TOML: {error}") from None
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read: {error.strerror}") from None
+    return config_from_mapping(data, base=path.parent, where=str(path))
+
+
+def config_from_mapping(data: Mapping[str, Any], base: Path, where: str = "config") -> BuildConfig:
+    """Check and convert a parsed config; every mistake is one line naming the key."""
+    for section, value in data.items():
+        if section not in _SECTIONS:
+            raise ConfigError(f"{where}: unknown section [{section}]. Known: {', '.join(_SECTIONS)}")
+        if not isinstance(value, Mapping):
+            raise ConfigError(f"{where}: [{section}] must be a table")
+        known = _SECTIONS[section]
+        for key in value if known else ():
+            if key not in known:
+                raise ConfigError(f"{where}: unknown key {section}.{key}. Known: {', '.join(known)}")
+    dataset = data.get("dataset", {})
+    inputs = data.get("input", {})
+    annotate = data.get("annotate", {})
+    split = data.get("split", {})
+    export = data.get("export", {})
+    build = data.get("build", {})
+    defaults = BuildConfig()
+
+    version = _typed(where, "dataset.version", dataset.get("version", defaults.version), str)
+    if not _SEMVER.match(version):
+        raise ConfigError(f"{where}: dataset.version {version!r} is not semver (like '1.2.0')")
+    formats = tuple(_typed(where, "export.formats", export.get("formats", ["parquet"]), list))
+    for name in formats:
+        if name not in EXPORT_FORMATS:
+            raise ConfigError(f"{where}: unknown export format {name!r}. Known: {', '.join(EXPORT_FORMATS)}")
+    if "parquet" not in formats:
+        formats = ("parquet", *formats)
+    ratios = _typed(where, "split.ratios", split.get("ratios", dict(defaults.ratios)), Mapping)
+    cache_dir = build.get("cache_dir")
+    return BuildConfig(
+        name=_typed(where, "dataset.name", dataset.get("name", defaults.name), str),
+        pretty_name=_typed(where, "dataset.pretty_name", dataset.get("pretty_name", defaults.pretty_name), str),
+        version=version,
+        license=_typed(where, "dataset.license", dataset.get("license", defaults.license), str),
+        description=_typed(where, "dataset.description", dataset.get("description", ""), str),
+        repo=_typed(where, "dataset.repo", dataset.get("repo", ""), str),
+        inputs=tuple(base / p for p in _typed(where, "input.paths", inputs.get("paths", []), list)),
+        input_format=_typed(where, "input.format", inputs.get("format", "auto"), str),
+        annotate_backend=_typed(where, "annotate.backend", annotate.get("backend", "lexicon"), str),
+        annotate_options=_typed(where, "annotate.options", annotate.get("options", {}), Mapping),
+        dedup=dict(data.get("dedup", {})),
+        ratios={str(k): float(v) for k, v in ratios.items()},
+        previous=_typed(where, "split.previous", split.get("previous", ""), str),
+        formats=formats,
+        shard_rows=_positive(where, "export.shard_rows", export.get("shard_rows", defaults.shard_rows)),
+        default_config=_typed(where, "export.default_config", export.get("default_config", ""), str),
+        workers=_typed(where, "build.workers", build.get("workers", defaults.workers), int),
+        batch_size=_positive(where, "build.batch_size", build.get("batch_size", defaults.batch_size)),
+        cache_dir=base / cache_dir if cache_dir else None,
+        recipes=_recipes(data.get("recipes"), base, where) if "recipes" in data else defaults.recipes,
+    )
+
+
+def _recipes(table: Mapping[str, Any], base: Path, where: str) -> tuple[RecipeSelection, ...]:
+    selections = []
+    for name, options in table.items():
+        if not isinstance(options, Mapping):
+            raise ConfigError(f"{where}: [recipes.{name}] must be a table (use {{}} for no parameters)")
+        params = {k: v for k, v in options.items() if k not in FILTER_KEYS}
+        min_particles = options.get("min_particles", 0)
+        if not isinstance(min_particles, int) or min_particles < 0:
+            raise ConfigError(f"{where}: recipes.{name}.min_particles must be a whole number >= 0")
+        file = base / name if name.endswith(".py") else None
+        selections.append(RecipeSelection(name, params, min_particles, file))
+    if not selections:
+        raise ConfigError(f"{where}: [recipes] selects no recipe")
+    return tuple(selections)
+
+
+def _typed(where: str, key: str, value: Any, kind: type) -> Any:
+    if kind is int and isinstance(value, bool) or not isinstance(value, kind):
+        raise ConfigError(f"{where}: {key} must be a {getattr(kind, '__name__', kind)}, not {value!r}")
+    return value
+
+
+def _positive(where: str, key: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ConfigError(f"{where}: {key} must be a whole number > 0, not {value!r}")
+    return value
