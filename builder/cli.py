@@ -1,0 +1,218 @@
+"""The `twcasual` command: parse arguments, call the API, print. Errors are one line on stderr."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import builder
+from builder.errors import ConfigError, TwcasualError
+
+__all__ = ["main"]
+
+DEFAULT_CONFIG = Path("twcasual.toml")
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    from builder.config import BuildConfig, load_config
+    from builder.pipeline import build
+
+    if args.config:
+        config = load_config(Path(args.config))
+    elif DEFAULT_CONFIG.is_file() and not args.input:
+        config = load_config(DEFAULT_CONFIG)
+    else:
+        config = BuildConfig()
+    if args.input:
+        config = replace(config, inputs=tuple(Path(p) for p in args.input))
+    if args.format:
+        config = replace(config, input_format=args.format)
+    if args.version:
+        config = replace(config, version=args.version)
+    if args.previous:
+        config = replace(config, previous=args.previous)
+    if args.export:
+        formats = tuple(dict.fromkeys(["parquet", *args.export]))
+        config = replace(config, formats=formats)
+    bar = None
+    if not args.quiet:
+        from tqdm import tqdm
+
+        bar = tqdm(unit=" pairs", desc="reading", file=sys.stderr, mininterval=0.5,
+                   disable=None, leave=False)
+    try:
+        result = build(config, Path(args.out), skip_errors=args.skip_errors,
+                       progress=bar.update if bar is not None else None)
+    finally:
+        if bar is not None:
+            bar.close()
+    totals = result.report["totals"]
+    per_split: dict[str, int] = {}
+    for splits in result.counts.values():
+        for split, rows in splits.items():
+            per_split[split] = per_split.get(split, 0) + rows
+    set_aside = totals["unpaired"] + sum(totals["rejected"].values())
+    print(
+        f"built {args.out}: {totals['pairs']} pairs from {totals['lines']} lines in {totals['files']} files; "
+        f"{set_aside} lines set aside, {totals['duplicates']} duplicates dropped; records "
+        + ", ".join(f"{s} {n}" for s, n in sorted(per_split.items()))
+    )
+    return 0
+
+
+def _cmd_recipes_list(args: argparse.Namespace) -> int:
+    from builder.registry import default_registry
+
+    registry = default_registry()
+    for path in args.file or ():
+        registry.load_file(Path(path), display=path)
+    rows = [(r.name, r.version, r.origin, r.description) for r in registry]
+    if args.json:
+        print(json.dumps([dict(zip(("name", "version", "origin", "description"), r)) for r in rows],
+                         ensure_ascii=False, indent=2))
+        return 0
+    widths = [max(len(r[i]) for r in rows + [("name", "version", "from", "")]) for i in range(3)]
+    print(f"{'name':<{widths[0]}}  {'version':<{widths[1]}}  {'from':<{widths[2]}}  description")
+    for name, version, origin, description in rows:
+        print(f"{name:<{widths[0]}}  {version:<{widths[1]}}  {origin:<{widths[2]}}  {description}")
+    return 0
+
+
+def _cmd_recipes_show(args: argparse.Namespace) -> int:
+    from builder.annotate import annotate
+    from builder.apply import Step, apply_recipes
+    from builder.export import records_to_table
+    from builder.normalize import Normalizer
+    from builder.ingest import RawPair
+    from builder.registry import default_registry
+    from builder.types import SetAside, Source
+
+    registry = default_registry()
+    for path in args.file or ():
+        registry.load_file(Path(path), display=path)
+    recipe = registry.get(args.name)
+    params: dict[str, Any] = {}
+    for item in args.param or ():
+        key, _, value = item.partition("=")
+        try:
+            params[key] = json.loads(value)
+        except json.JSONDecodeError:
+            params[key] = value
+    pair = Normalizer()(RawPair(args.en, args.zh, Source("<command line>", 1, 2)))
+    if isinstance(pair, SetAside):
+        raise ConfigError(f"the pair was set aside: {pair.reason}")
+    pair = replace(pair, style=annotate(pair.zh))
+    records = apply_recipes(pair, [Step(recipe, params)])
+    if not records:
+        print(f"recipe '{recipe.name}' {recipe.version} makes no record for this pair (it skips it)")
+        return 0
+    for row in records_to_table(records).to_pylist():
+        print(json.dumps(row, ensure_ascii=False, indent=2))
+    return 0
+
+
+def _cmd_annotate(args: argparse.Namespace) -> int:
+    from builder.annotate import annotate_lines
+
+    options: dict[str, Any] = {}
+    if args.device is not None:
+        options["device"] = args.device
+    if args.model:
+        options["model_name"] = args.model
+    if args.batch_size:
+        options["batch_size"] = args.batch_size
+    source = sys.stdin if args.file in (None, "-") else _open_text(args.file)
+    try:
+        lines = (line.rstrip("\r\n") for line in source)
+        for row in annotate_lines(lines, backend=args.backend, **options):
+            print(json.dumps(row, ensure_ascii=False))
+    finally:
+        if source is not sys.stdin:
+            source.close()
+    return 0
+
+
+def _open_text(path: str) -> Any:
+    try:
+        return open(path, encoding="utf-8-sig")
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read: {error.strerror}") from None
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argument parser (also used to generate the CLI reference)."""
+    main_parser = argparse.ArgumentParser(
+        prog="twcasual",
+        description="Build style-transfer datasets: formal English to casual Taiwanese Mandarin.",
+    )
+    main_parser.add_argument("--version", action="version", version=f"twcasual {builder.__version__}")
+    main_parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    commands = main_parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = commands.add_parser("build", help="build a dataset folder from paired lines")
+    p.add_argument("--config", help="build config (default: ./twcasual.toml if present)")
+    p.add_argument("--input", action="append", metavar="PATH", help="input file or folder (repeatable; overrides the config)")
+    p.add_argument("--format", choices=["auto", "lines", "tsv", "jsonl"], help="input format (default: by extension)")
+    p.add_argument("--out", default="dist", help="output folder (default: dist)")
+    p.add_argument("--export", action="append", choices=["jsonl", "llama-factory"], help="extra export format (repeatable)")
+    p.add_argument("--dataset-version", dest="version", help="dataset version (overrides the config)")
+    p.add_argument("--previous", help="previous release (folder or org/name@vX.Y.Z) to keep splits stable against")
+    p.add_argument("--skip-errors", action="store_true", help="set aside pairs a recipe fails on instead of stopping")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(handler=_cmd_build)
+
+    recipes = commands.add_parser("recipes", help="list or try recipes").add_subparsers(
+        dest="recipes_command", required=True, metavar="SUBCOMMAND")
+    p = recipes.add_parser("list", help="show every installed recipe")
+    p.add_argument("--file", action="append", help="also load recipes from this Python file")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(handler=_cmd_recipes_list)
+    p = recipes.add_parser("show", help="render the records a recipe makes for one pair")
+    p.add_argument("name")
+    p.add_argument("--en", required=True, help="the formal English line")
+    p.add_argument("--zh", required=True, help="the casual zh-TW line")
+    p.add_argument("--param", action="append", metavar="KEY=VALUE", help="recipe parameter (JSON value)")
+    p.add_argument("--file", action="append", help="also load recipes from this Python file")
+    p.set_defaults(handler=_cmd_recipes_show)
+
+    p = commands.add_parser("annotate", help="print the style annotation of zh lines as JSON lines")
+    p.add_argument("file", nargs="?", help="file of zh lines (default: stdin)")
+    p.add_argument("--backend", default="lexicon", help="lexicon (default) or ckip")
+    p.add_argument("--device", type=int, help="ckip: -1 for CPU, N for cuda:N")
+    p.add_argument("--model", help="ckip: model name or local folder")
+    p.add_argument("--batch-size", type=int, help="ckip: batch size")
+    p.set_defaults(handler=_cmd_annotate)
+
+    try:
+        from builder.hub import add_push_command
+    except ImportError:  # the hub module is optional at import time only while it is being built
+        pass
+    else:
+        add_push_command(commands)
+    return main_parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    args = parser().parse_args(argv)
+    try:
+        return int(args.handler(args) or 0)
+    except TwcasualError as error:
+        if args.debug:
+            raise
+        print(f"twcasual: error: {error}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("twcasual: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 141
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,252 @@
+"""build(): the stages chained, in order.
+
+Pass 1 streams every input file through ingest, normalise and annotate, spools the pairs to disk
+and keeps only their hashes for dedup. Dedup and split then decide, per pair, whether it is kept
+and where it goes. Pass 2 reads the spool back, runs the recipes and writes the shards. The card,
+the report and the manifest close the build; all of it happens in a staging folder that replaces
+OUT only when everything succeeded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+import builder
+from builder import ingest, normalize
+from builder.annotate import get_annotator
+from builder.apply import Step, apply_recipes
+from builder.card import CardInfo, render_card
+from builder.changelog import compute_changelog, load_previous
+from builder.config import BuildConfig
+from builder.dedup import Deduplicator, DedupSettings
+from builder.errors import BuildError, ConfigError, RecipeError
+from builder.export import ShardWriter
+from builder.manifest import Signature, file_sha256, write_json, write_manifest
+from builder.output import staged_output
+from builder.registry import Registry, default_registry
+from builder.report import BuildReport, FileReport
+from builder.spool import Spool
+from builder.split import LeakChecker, assign_splits, write_splits
+from builder.style_stats import StyleStats
+from builder.types import Pair, SetAside
+
+__all__ = ["BuildResult", "build", "select_steps"]
+
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What a finished build reports back to the caller."""
+
+    out: Path
+    counts: dict[str, dict[str, int]]
+    report: dict[str, Any]
+    manifest: dict[str, Any]
+
+
+def select_steps(config: BuildConfig, registry: Registry) -> list[Step]:
+    """Resolve the config's recipe selection against the registry (files are loaded here)."""
+    steps = []
+    for selection in config.recipes:
+        if selection.file is not None:
+            for item in registry.load_file(selection.file, display=selection.name):
+                steps.append(Step(item, selection.params, selection.min_particles))
+        else:
+            steps.append(Step(registry.get(selection.name), selection.params, selection.min_particles))
+    names = [s.recipe.name for s in steps]
+    if len(set(names)) != len(names):
+        raise ConfigError(f"a recipe is selected twice: {', '.join(names)}")
+    return steps
+
+
+def _read_inputs(
+    files: Sequence[ingest.InputFile], report: BuildReport, normalizer: normalize.Normalizer
+) -> Iterator[tuple[int, Pair]]:
+    """Ingest and normalise every file; yield (file index, pair) and account for every line."""
+    for index, f in enumerate(files):
+        stats = ingest.FileStats()
+        file_report = FileReport(f.name, f.format, ingest.LINES_PER_PAIR[f.format], file_sha256(f.path))
+        report.files[f.name] = file_report
+        for item in ingest.read_file(f, stats):
+            if isinstance(item, SetAside):
+                report.add_set_aside(item)
+                continue
+            result = normalizer(item)
+            if isinstance(result, SetAside):
+                # a pair the normaliser refuses: both of its lines are rejected with that reason
+                report.add_set_aside(result)
+                file_report.rejected[result.reason] += file_report.lines_per_pair
+                stats.pairs -= 1
+                continue
+            if result.converted_simplified:
+                file_report.converted_simplified += 1
+            yield index, result
+        file_report.lines = stats.lines
+        file_report.pairs += stats.pairs
+        file_report.unpaired += stats.unpaired
+        file_report.rejected.update(stats.rejected)
+        for source, message in normalizer.drain_warnings():
+            report.warn(f"{source}: {message}")
+
+
+def build(
+    config: BuildConfig,
+    out: Path,
+    *,
+    registry: Registry | None = None,
+    skip_errors: bool = False,
+    progress: Progress | None = None,
+) -> BuildResult:
+    """Build the dataset described by `config` into `out`, atomically."""
+    if not config.inputs:
+        raise ConfigError("no input: give --input PATH or [input] paths in the config")
+    registry = registry or default_registry()
+    steps = select_steps(config, registry)
+    annotator = get_annotator(config.annotate_backend, **dict(config.annotate_options))
+    dedup_settings = DedupSettings.from_mapping(config.dedup)
+    previous = load_previous(config.previous) if config.previous else None
+    files = ingest.discover(list(config.inputs), config.input_format)
+    report = BuildReport(skipped_files=list(files.skipped))
+
+    with staged_output(out) as stage:
+        # Pass 1: ingest, normalise, annotate; spool pairs, keep hashes for dedup.
+        spool = Spool(stage / ".pairs.spool")
+        dedup = Deduplicator(dedup_settings)
+        pair_ids: list[str] = []
+        file_of: list[int] = []
+        batch: list[Pair] = []
+
+        def flush() -> None:
+            styles = annotator.annotate([p.zh for p in batch])
+            annotated = [replace(p, style=s) for p, s in zip(batch, styles)]
+            spool.append(annotated)
+            dedup.add([p.id for p in annotated], [p.en for p in annotated], [p.zh for p in annotated])
+            if progress:
+                progress(len(batch))
+            batch.clear()
+
+        for file_index, pair in _read_inputs(files.files, report, normalize.Normalizer()):
+            batch.append(pair)
+            pair_ids.append(pair.id)
+            file_of.append(file_index)
+            if len(batch) >= config.batch_size:
+                flush()
+        if batch:
+            flush()
+
+        # Dedup and split see every pair (hashes only) before anything is written.
+        result = dedup.finish()
+        files_index = np.asarray(file_of, dtype=np.int32)
+        names = [f.name for f in files.files]
+        for index in np.flatnonzero(~result.keep):
+            report.files[names[files_index[index]]].duplicates += 1
+        splits = assign_splits(pair_ids, result.cluster, config.ratios,
+                               previous.splits if previous else None)
+
+        # Pass 2: recipes and shards, in input order.
+        writer = ShardWriter(stage, shard_rows=config.shard_rows)
+        leaks = LeakChecker(dedup_settings)
+        style = StyleStats()
+        for start, pairs in spool.batches():
+            for offset, pair in enumerate(pairs):
+                index = start + offset
+                if not result.keep[index]:
+                    continue
+                try:
+                    records = apply_recipes(pair, steps)
+                except RecipeError as error:
+                    if not skip_errors:
+                        raise
+                    report.set_aside_pairs[f"recipe_error:{error.__cause__.__class__.__name__ if error.__cause__ else 'malformed'}"] += 1
+                    report.add_set_aside(SetAside(pair.source.file, pair.source.en_line, "recipe_error", str(error)))
+                    continue
+                split = splits[index]
+                style.add(pair.style, split)
+                report.files[names[files_index[index]]].records += len(records)
+                writer.write(records, split)
+                for record in records:
+                    leaks.add(split, record.example.user, record.example.output)
+        shards = writer.close()
+        counts = {config_name: {s: rows for s, (rows, _) in by_split.items()}
+                  for config_name, by_split in shards.items()}
+        leak = leaks.finish()
+        if leak.leaked:
+            raise BuildError(
+                f"leak check failed: {leak.leaked} near-duplicate clusters cross splits "
+                f"(e.g. {leak.examples[:1]}); the previous output is unchanged"
+            )
+        kept_ids = [pair_ids[i] for i in np.flatnonzero(result.keep)]
+        kept_splits = [splits[i] for i in np.flatnonzero(result.keep)]
+        dedup_summary = result.summary(lambda i: (spool.get(i).en, spool.get(i).zh))
+        spool.remove()
+        write_splits(stage / "splits.parquet", kept_ids, kept_splits)
+
+        signature = Signature(
+            twcasual=builder.__version__,
+            dataset_version=config.version,
+            inputs={name: report.files[name].sha256 for name in names},
+            recipes=[(s.recipe.name, s.recipe.version) for s in steps],
+            recipe_params={s.recipe.name: {"params": dict(s.params), "min_particles": s.min_particles}
+                           for s in steps},
+            annotate=annotator.name,
+            dedup=dedup_settings.to_dict(),
+            split={"ratios": dict(config.ratios), "previous": config.previous},
+            formats=config.formats,
+        )
+        changelog = compute_changelog(previous, stage) if previous else None
+        if changelog is not None:
+            (stage / "CHANGELOG.md").write_text(changelog.to_markdown(), encoding="utf-8")
+        (stage / "style_particles.svg").write_text(style.render_svg(), encoding="utf-8")
+
+        report.sections["dedup"] = dedup_summary
+        report.sections["leak_check"] = leak.to_dict()
+        report.sections["style"] = style.to_dict()
+        totals = report.totals()
+        card = render_card(
+            CardInfo(
+                pretty_name=config.pretty_name,
+                description=config.description,
+                version=config.version,
+                twcasual_version=builder.__version__,
+                license=config.license,
+                signature=str(signature),
+                counts=counts,
+                recipes=[(s.recipe.name, s.recipe.version, s.recipe.origin, s.recipe.description)
+                         for s in steps],
+                default_config=config.default_config or steps[0].recipe.name,
+                repo=config.repo,
+                input_summary=f"{totals['files']} files, {totals['lines']} lines, {totals['pairs']} pairs "
+                f"({totals['unpaired']} unpaired lines and {sum(totals['rejected'].values())} rejected "
+                f"lines set aside)",
+                converted=totals["converted_simplified"],
+                dedup_summary=_dedup_line(dedup_summary, dedup_settings),
+                leak_summary=f"{leak.checked} records checked, {leak.leaked} clusters cross splits.",
+                style_section=style.to_markdown(chart="style_particles.svg"),
+                changelog=changelog.to_markdown() if changelog else "",
+            )
+        )
+        (stage / "README.md").write_text(card, encoding="utf-8")
+        report_dict = report.to_dict(counts)
+        write_json(stage / "build_report.json", report_dict)
+        configs = {s.recipe.name: {"recipe_version": s.recipe.version, "splits": counts.get(s.recipe.name, {})}
+                   for s in steps}
+        manifest = write_manifest(
+            stage,
+            signature=signature,
+            dataset={"name": config.name, "version": config.version},
+            configs=configs,
+            extra={"changelog": changelog.to_dict()} if changelog else None,
+        )
+    return BuildResult(out, counts, report_dict, manifest)
+
+
+def _dedup_line(summary: dict[str, Any], settings: DedupSettings) -> str:
+    kinds = summary.get("dropped_by_kind") or summary.get("counts") or {}
+    found = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) or "none found"
+    return f"exact and near-duplicate (MinHash LSH, confirmed by Jaccard), policy `{settings.policy}`: {found}."
