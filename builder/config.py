@@ -155,7 +155,8 @@ def _recipes(table: Mapping[str, Any], base: Path, where: str) -> tuple[RecipeSe
 
 def _typed(where: str, key: str, value: Any, kind: type) -> Any:
     if kind is int and isinstance(value, bool) or not isinstance(value, kind):
-        raise ConfigError(f"{where}: {key} must be a {getattr(kind, '__name__', kind)}, not {value!r}")
+        kinds = {str: "a string", int: "a whole number", list: "a list", Mapping: "a table"}
+        raise ConfigError(f"{where}: {key} must be {kinds.get(kind, kind)}, not {value!r}")
     return value
 
 
