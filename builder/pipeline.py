@@ -71,26 +71,28 @@ def _read_inputs(
     """Ingest and normalise every file; yield (file index, pair) and account for every line."""
     for index, f in enumerate(files):
         stats = ingest.FileStats()
-        file_report = FileReport(f.name, f.format, ingest.LINES_PER_PAIR[f.format], file_sha256(f.path))
+        file_report = FileReport(f.name, f.format, 1, file_sha256(f.path))
         report.files[f.name] = file_report
+        refused = 0
         for item in ingest.read_file(f, stats):
             if isinstance(item, SetAside):
                 report.add_set_aside(item)
                 continue
             result = normalizer(item)
             if isinstance(result, SetAside):
-                # a pair the normaliser refuses: both of its lines are rejected with that reason
+                # a pair the normaliser refuses: its lines are rejected with that reason
                 report.add_set_aside(result)
-                file_report.rejected[result.reason] += file_report.lines_per_pair
-                stats.pairs -= 1
+                file_report.rejected[result.reason] += stats.lines_per_pair
+                refused += 1
                 continue
             if result.converted_simplified:
                 file_report.converted_simplified += 1
             yield index, result
+        file_report.lines_per_pair = stats.lines_per_pair
         file_report.lines = stats.lines
-        file_report.pairs += stats.pairs
-        file_report.unpaired += stats.unpaired
-        file_report.rejected.update(stats.rejected)
+        file_report.pairs = stats.pairs - refused
+        file_report.unpaired = stats.unpaired
+        file_report.rejected.update(stats.rejected_by_reason)
         for source, message in normalizer.drain_warnings():
             report.warn(f"{source}: {message}")
 
@@ -131,7 +133,7 @@ def build(
                 progress(len(batch))
             batch.clear()
 
-        for file_index, pair in _read_inputs(files.files, report, normalize.Normalizer()):
+        for file_index, pair in _read_inputs(files, report, normalize.Normalizer()):
             batch.append(pair)
             pair_ids.append(pair.id)
             file_of.append(file_index)
@@ -143,7 +145,7 @@ def build(
         # Dedup and split see every pair (hashes only) before anything is written.
         result = dedup.finish()
         files_index = np.asarray(file_of, dtype=np.int32)
-        names = [f.name for f in files.files]
+        names = [f.name for f in files]
         for index in np.flatnonzero(~result.keep):
             report.files[names[files_index[index]]].duplicates += 1
         splits = assign_splits(pair_ids, result.cluster, config.ratios,
