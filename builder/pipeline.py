@@ -93,8 +93,6 @@ def _read_inputs(
         file_report.pairs = stats.pairs - refused
         file_report.unpaired = stats.unpaired
         file_report.rejected.update(stats.rejected_by_reason)
-        for source, message in normalizer.drain_warnings():
-            report.warn(f"{source}: {message}")
 
 
 def build(
@@ -133,7 +131,8 @@ def build(
                 progress(len(batch))
             batch.clear()
 
-        for file_index, pair in _read_inputs(files, report, normalize.Normalizer()):
+        normalizer = normalize.Normalizer()
+        for file_index, pair in _read_inputs(files, report, normalizer):
             batch.append(pair)
             pair_ids.append(pair.id)
             file_of.append(file_index)
@@ -141,6 +140,9 @@ def build(
                 flush()
         if batch:
             flush()
+        for source, message in normalizer.warnings:
+            report.warn(f"{source}: {message}")
+        report.warnings_total = normalizer.warning_count
 
         # Dedup and split see every pair (hashes only) before anything is written.
         result = dedup.finish()
