@@ -1,0 +1,406 @@
+"""The contributor kit: check a recipe the way a build would, from your own tests.
+
+```python
+from builder.testing import check_recipe, golden_pairs, make_pair  # fixtures: import them
+
+def test_my_recipe() -> None:
+    check_recipe(my_recipe)
+```
+
+`check_recipe` runs the recipe on the golden pairs shipped with twcasual (or on the pairs you
+give it) and raises `AssertionError`, naming the recipe and the pair, if an example is malformed
+(empty turn, wrong type, Simplified script, undeclared extra field), if the records do not fit the
+dataset schema, if the output changes between two runs or between two processes, or if the recipe
+tries to reach the network. `golden_pairs` and `make_pair` are pytest fixtures; they exist only
+where pytest is installed. Everything else here works without pytest.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import socket
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from unittest import mock
+
+import pyarrow as pa
+
+from builder.errors import RecipeError
+from builder.registry import Recipe, Registry
+from builder.types import Pair, Record, SetAside, Source
+
+__all__ = [
+    "CheckReport",
+    "NetworkBlocked",
+    "check_recipe",
+    "golden_pairs",
+    "load_golden_pairs",
+    "make_pair",
+    "new_pair",
+]
+
+GOLDEN_FILE = "golden_pairs.jsonl"
+_WORKER_TIMEOUT_S = 300
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """What `check_recipe` ran: how many pairs, how many examples, which checks took place."""
+
+    recipe: str
+    version: str
+    pairs: int
+    examples: int
+    skipped_pairs: int
+    cross_process: bool
+    table: pa.Table
+
+    def __str__(self) -> str:
+        where = "two runs and two processes" if self.cross_process else "two runs in one process"
+        return (
+            f"recipe '{self.recipe}' {self.version}: {self.examples} examples from "
+            f"{self.pairs - self.skipped_pairs} of {self.pairs} pairs, identical across {where}"
+        )
+
+
+class NetworkBlocked(OSError):
+    """Raised inside a recipe that tries to open a connection while `check_recipe` runs it."""
+
+
+# --- pairs ----------------------------------------------------------------------------------
+
+
+def new_pair(en: str, zh: str, *, file: str = "<test>", line: int = 1, annotate: bool = True) -> Pair:
+    """Normalise and annotate one English/zh-TW pair, exactly as a build would."""
+    from builder.ingest import RawPair
+    from builder.normalize import Normalizer
+
+    result = Normalizer()(RawPair(en, zh, Source(file, line, line)))
+    if isinstance(result, SetAside):
+        raise ValueError(f"{file}:{line}: the build would set this pair aside: {result.reason}")
+    if not annotate:
+        return result
+    from builder.annotate import annotate as annotate_zh
+
+    return replace(result, style=annotate_zh(result.zh))
+
+
+@lru_cache(maxsize=1)
+def load_golden_pairs() -> tuple[Pair, ...]:
+    """Return the golden pairs shipped with twcasual, normalised and annotated."""
+    text = resources.files("builder").joinpath("data", GOLDEN_FILE).read_text(encoding="utf-8")
+    pairs = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        pairs.append(new_pair(row["en"], row["zh"], file=GOLDEN_FILE, line=number))
+    return tuple(pairs)
+
+
+# --- the network guard ----------------------------------------------------------------------
+
+
+class _NetworkGuard:
+    """Refuse every outgoing connection and remember it, even if the recipe swallows the error."""
+
+    def __init__(self) -> None:
+        self.attempts: list[str] = []
+
+    def refuse(self, what: str, target: object) -> None:
+        self.attempts.append(f"{what}({target!r})")
+        raise NetworkBlocked(f"twcasual recipes must not use the network ({what} {target!r})")
+
+    @contextmanager
+    def active(self) -> Iterator[_NetworkGuard]:
+        def connect(sock: socket.socket, address: object, *args: Any) -> Any:
+            self.refuse("socket.connect", address)
+
+        def connect_ex(sock: socket.socket, address: object, *args: Any) -> Any:
+            self.refuse("socket.connect_ex", address)
+
+        def sendto(sock: socket.socket, data: bytes, *args: Any) -> Any:
+            self.refuse("socket.sendto", args[-1] if args else None)
+
+        def create_connection(address: object, *args: Any, **kwargs: Any) -> Any:
+            self.refuse("socket.create_connection", address)
+
+        def getaddrinfo(host: object, port: object, *args: Any, **kwargs: Any) -> Any:
+            self.refuse("socket.getaddrinfo", (host, port))
+
+        with (
+            mock.patch.object(socket.socket, "connect", connect),
+            mock.patch.object(socket.socket, "connect_ex", connect_ex),
+            mock.patch.object(socket.socket, "sendto", sendto),
+            mock.patch.object(socket, "create_connection", create_connection),
+            mock.patch.object(socket, "getaddrinfo", getaddrinfo),
+        ):
+            yield self
+
+
+# --- running --------------------------------------------------------------------------------
+
+
+def _describe(recipe: Recipe, pair: Pair) -> str:
+    return f"recipe '{recipe.name}' {recipe.version} on pair {pair.source} ({pair.en[:40]!r})"
+
+
+def _record_json(record: Record) -> dict[str, Any]:
+    example = record.example
+    return {
+        "id": record.id,
+        "instruction": example.instruction,
+        "input": example.input,
+        "output": example.output,
+        "synthetic": example.synthetic,
+        "extra": json.dumps(dict(example.extra), ensure_ascii=False, sort_keys=True, default=repr),
+    }
+
+
+def _run(
+    recipe: Recipe, pairs: Sequence[Pair], params: Mapping[str, Any], order: Sequence[int]
+) -> dict[int, list[Record]]:
+    """Run the recipe through the build's own code path; fail with the pair on any problem."""
+    from builder.apply import Step, apply_recipes
+
+    step = Step(recipe, dict(params))
+    guard = _NetworkGuard()
+    results: dict[int, list[Record]] = {}
+    with guard.active():
+        for index in order:
+            pair = pairs[index]
+            try:
+                results[index] = apply_recipes(pair, [step])
+            except RecipeError as error:
+                if guard.attempts:
+                    break
+                raise AssertionError(f"check_recipe: {error}") from error
+            if guard.attempts:
+                break
+    if guard.attempts:
+        raise AssertionError(
+            f"check_recipe: {_describe(recipe, pair)}: tried to reach the network: "
+            f"{guard.attempts[0]}"
+        )
+    return results
+
+
+def _as_json(results: Mapping[int, list[Record]]) -> dict[int, str]:
+    return {
+        index: json.dumps([_record_json(r) for r in records], ensure_ascii=False, sort_keys=True)
+        for index, records in results.items()
+    }
+
+
+def _compare(
+    recipe: Recipe, pairs: Sequence[Pair], first: Mapping[int, str], second: Mapping[int, str], how: str
+) -> None:
+    for index in range(len(pairs)):
+        if first.get(index) != second.get(index):
+            raise AssertionError(
+                f"check_recipe: {_describe(recipe, pairs[index])}: output differs {how}.\n"
+                f"  first:  {first.get(index)}\n  second: {second.get(index)}\n"
+                "Use ctx.pick / ctx.rng for choices; never the clock, global random, set order "
+                "or state kept between calls."
+            )
+
+
+def _table(recipe: Recipe, pairs: Sequence[Pair], results: Mapping[int, list[Record]]) -> pa.Table:
+    from builder.export import SCHEMA, records_to_table
+
+    tables = []
+    for index in sorted(results):
+        try:
+            table = records_to_table(results[index])
+        except (TypeError, ValueError, pa.ArrowException) as error:
+            raise AssertionError(
+                f"check_recipe: {_describe(recipe, pairs[index])}: records do not convert to the "
+                f"dataset schema: {type(error).__name__}: {error}"
+            ) from error
+        if not table.schema.equals(SCHEMA):
+            raise AssertionError(
+                f"check_recipe: {_describe(recipe, pairs[index])}: schema differs from SCHEMA"
+            )
+        tables.append(table)
+    return pa.concat_tables(tables) if tables else SCHEMA.empty_table()
+
+
+# --- the second process ---------------------------------------------------------------------
+
+
+def _locate(recipe: Recipe) -> dict[str, str] | None:
+    """Say how another process can find this recipe: by module, by file, or None if it cannot."""
+    function = recipe.function
+    module_name = getattr(function, "__module__", None)
+    qualname = getattr(function, "__qualname__", "")
+    attr = getattr(function, "__name__", "")
+    module = sys.modules.get(module_name or "")
+    if module is None or "." in qualname or qualname != attr:
+        return None  # defined inside a function or a class: no other process can import it
+    found = getattr(module, attr, None)
+    if not isinstance(found, Recipe) or found.function is not function:
+        return None
+    spec = getattr(module, "__spec__", None)
+    importable = (
+        spec is not None
+        and spec.name == module_name
+        and module_name != "__main__"
+        and not module_name.startswith("twcasual_local_recipe_")
+    )
+    if importable:
+        return {"module": module_name, "name": recipe.name}
+    file = getattr(module, "__file__", None)
+    return {"file": str(Path(file).resolve()), "name": recipe.name} if file else None
+
+
+def _hash_seed() -> str:
+    """A hash seed different from this process's, so set and dict order differences show up."""
+    current = os.environ.get("PYTHONHASHSEED", "")
+    return str((int(current) + 1) % 4294967296) if current.isdigit() else "1"
+
+
+def _in_another_process(
+    recipe: Recipe, where: Mapping[str, str], pairs: Sequence[Pair], params: Mapping[str, Any]
+) -> dict[int, str]:
+    with tempfile.TemporaryDirectory(prefix="twcasual-check-") as folder:
+        result_path = Path(folder) / "result.json"
+        payload = pickle.dumps(
+            {"where": dict(where), "pairs": list(pairs), "params": dict(params), "out": str(result_path)}
+        )
+        paths = [os.path.abspath(p) if p else os.getcwd() for p in sys.path]
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(paths), PYTHONHASHSEED=_hash_seed())
+        done = subprocess.run(
+            [sys.executable, "-c", "from builder.testing import _worker; _worker()"],
+            input=payload,
+            capture_output=True,
+            env=env,
+            timeout=_WORKER_TIMEOUT_S,
+            check=False,
+        )
+        if done.returncode != 0:
+            tail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-5:]
+            raise AssertionError(
+                f"check_recipe: recipe '{recipe.name}' {recipe.version}: the second process "
+                f"failed (exit {done.returncode}):\n  " + "\n  ".join(tail)
+            )
+        loaded = json.loads(result_path.read_text(encoding="utf-8"))
+    return {int(k): v for k, v in loaded.items()}
+
+
+def _worker() -> None:
+    """Run a recipe on pickled pairs in a fresh process; write each pair's output JSON to a file."""
+    job = pickle.loads(sys.stdin.buffer.read())
+    where = job["where"]
+    registry = Registry()
+    if "module" in where:
+        import importlib
+
+        module = importlib.import_module(where["module"])
+        for value in vars(module).values():
+            if isinstance(value, Recipe) and value.name == where["name"]:
+                registry.register(value)
+    else:
+        registry.load_file(Path(where["file"]))
+    recipe = registry.get(where["name"])
+    pairs = job["pairs"]
+    results = _run(recipe, pairs, job["params"], range(len(pairs)))
+    Path(job["out"]).write_text(
+        json.dumps({str(k): v for k, v in _as_json(results).items()}, ensure_ascii=False),
+        encoding="utf-8",
+    )
+
+
+# --- the check ------------------------------------------------------------------------------
+
+
+def check_recipe(
+    recipe: Recipe,
+    *,
+    pairs: Sequence[Pair] | None = None,
+    params: Mapping[str, Any] | None = None,
+    cross_process: bool = True,
+) -> CheckReport:
+    """Run `recipe` on the golden pairs (or `pairs`) and assert it is safe to put in a build.
+
+    Asserts, naming the recipe and the pair on failure: every example is well formed (no empty
+    turn, right types, Traditional script, declared extra fields), the records fit the dataset
+    schema, the output is the same on a second run (in reverse pair order) and in a second process
+    with a different hash seed, and the recipe never opens a network connection. Pass
+    `cross_process=False` only for a recipe defined inside a function, which no other process
+    can import.
+    """
+    if not isinstance(recipe, Recipe):
+        raise TypeError(f"check_recipe needs a @recipe function, not {type(recipe).__name__}")
+    chosen = tuple(pairs) if pairs is not None else load_golden_pairs()
+    if not chosen:
+        raise ValueError("check_recipe needs at least one pair")
+    options = dict(params or {})
+
+    first = _run(recipe, chosen, options, range(len(chosen)))
+    table = _table(recipe, chosen, first)
+    if table.num_rows == 0:
+        raise AssertionError(
+            f"check_recipe: recipe '{recipe.name}' {recipe.version} made no example from any of "
+            f"{len(chosen)} pairs, so nothing was checked; pass pairs= that it accepts"
+        )
+    first_json = _as_json(first)
+    again = _as_json(_run(recipe, chosen, options, range(len(chosen) - 1, -1, -1)))
+    _compare(recipe, chosen, first_json, again, "between two runs in one process")
+
+    located = _locate(recipe) if cross_process else None
+    if cross_process and located is None:
+        raise AssertionError(
+            f"check_recipe: recipe '{recipe.name}' {recipe.version} ({recipe.defined_at}) cannot "
+            "be imported by another process: define it at module level, or pass "
+            "cross_process=False"
+        )
+    if located is not None:
+        other = _in_another_process(recipe, located, chosen, options)
+        _compare(recipe, chosen, first_json, other, "in a second process")
+
+    return CheckReport(
+        recipe=recipe.name,
+        version=recipe.version,
+        pairs=len(chosen),
+        examples=table.num_rows,
+        skipped_pairs=sum(1 for records in first.values() if not records),
+        cross_process=located is not None,
+        table=table,
+    )
+
+
+# --- pytest fixtures (import them into a test module or list this module in pytest_plugins) ---
+
+try:
+    import pytest
+except ImportError:  # pytest is a test extra; the fixtures exist only where it is installed
+    pytest = None  # type: ignore[assignment]
+
+if pytest is not None:
+
+    @pytest.fixture
+    def golden_pairs() -> tuple[Pair, ...]:
+        """The golden pairs shipped with twcasual, normalised and annotated."""
+        return load_golden_pairs()
+
+    @pytest.fixture
+    def make_pair() -> Callable[..., Pair]:
+        """A factory: `make_pair(en, zh)` returns a normalised, annotated Pair."""
+        return new_pair
+
+else:
+
+    def __getattr__(name: str) -> Any:
+        if name in ("golden_pairs", "make_pair"):
+            raise ImportError(f"builder.testing.{name} is a pytest fixture: install pytest")
+        raise AttributeError(name)
