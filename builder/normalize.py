@@ -1,0 +1,237 @@
+"""Raw pair -> Pair: Unicode and whitespace, zh punctuation width, script checks, pair ids.
+
+The zh side keeps its length through width normalisation (one character for one), so the
+annotator's character offsets in the normalised text are simple. Simplified Chinese that leaked
+in is converted to Taiwan Traditional; text that is already Traditional is never run through
+OpenCC, because s2twp rewrites a Taiwan writer's own words (消息→訊息, 支持→支援, 台→臺).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import re
+import unicodedata
+
+import hanzidentifier
+import opencc
+from hanzidentifier import helpers as _hanzi
+
+from builder.ingest import RawPair
+from builder.types import Pair, SetAside, Source
+
+__all__ = [
+    "MAX_WARNINGS",
+    "Converter",
+    "Normalizer",
+    "english_warnings",
+    "looks_simplified",
+    "normalize_en",
+    "normalize_zh",
+    "pair_id",
+    "widen_punctuation",
+]
+
+MAX_WARNINGS = 1000  # warnings kept with their source; the count goes on past it
+
+
+def _nfc(text: str) -> str:
+    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
+
+
+def _collapse(text: str) -> str:
+    # str.split() with no argument splits on every Unicode space (incl. U+3000, U+00A0).
+    return " ".join(text.split())
+
+
+def normalize_en(text: str) -> str:
+    """Apply NFC, trim and collapse whitespace; otherwise keep the author's text."""
+    return _collapse(_nfc(text))
+
+
+# --- zh punctuation width -------------------------------------------------------------------
+
+# What counts as Chinese context for a neighbouring ASCII mark: hanzi, bopomofo, CJK
+# punctuation (「」、。) and full-width forms (，！？（）).
+_HAN = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+_CJK_CONTEXT = _HAN + "\u3000-\u303f\u3100-\u312f\u31a0-\u31bf\uff01-\uff60"
+_ANY_MARK = re.compile(r"[,:;!?()]")
+# A run of marks touching Chinese on either side, except emoticons such as :) ;-) :D.
+_MARK_RUN = re.compile(
+    rf"(?<=[{_CJK_CONTEXT}])[,:;!?]+(?![-^]?[()DPp](?![A-Za-z]))|[,:;!?]+(?=[{_CJK_CONTEXT}])"
+)
+# A bracket pair is Chinese when it holds Chinese or opens right after Chinese: 今天(星期五),
+# 價格(USD). Code stays as it is: print(), f(x), Python(3.12).
+_PAREN_PAIR = re.compile(rf"(?:(?<=[{_CJK_CONTEXT}])\(([^()]*)\)|\(([^()]*[{_HAN}][^()]*)\))")
+_LONE_PAREN = re.compile(rf"\((?=[{_CJK_CONTEXT}])|(?<=[{_CJK_CONTEXT}])\)")
+_FULL_WIDTH = str.maketrans(",:;!?()", "，：；！？（）")
+
+
+def _widen(match: re.Match[str]) -> str:
+    return match.group(0).translate(_FULL_WIDTH)
+
+
+def widen_punctuation(text: str) -> str:
+    """Turn half-width , : ; ! ? ( ) next to Chinese into full-width; keep Latin runs as they are."""
+    if _ANY_MARK.search(text) is None:
+        return text
+    text = _PAREN_PAIR.sub(_widen, text)
+    text = _LONE_PAREN.sub(_widen, text)
+    return _MARK_RUN.sub(_widen, text)
+
+
+# --- script ---------------------------------------------------------------------------------
+
+_SIMPLIFIED_ONLY = frozenset(_hanzi.SIMPLIFIED_CHARACTERS - _hanzi.TRADITIONAL_CHARACTERS)
+_TRADITIONAL_ONLY = frozenset(_hanzi.TRADITIONAL_CHARACTERS - _hanzi.SIMPLIFIED_CHARACTERS)
+_SIMPLIFIED_CHAR = re.compile("[" + "".join(sorted(_SIMPLIFIED_ONLY)) + "]")
+_TRADITIONAL_CHAR = re.compile("[" + "".join(sorted(_TRADITIONAL_ONLY)) + "]")
+
+
+@functools.cache
+def _opencc(config: str) -> opencc.OpenCC:
+    # One converter per config per process (about 15 ms to build); the binding holds the GIL,
+    # so parallel builds use processes, each with its own.
+    return opencc.OpenCC(config)
+
+
+class Converter:
+    """Convert leaked Simplified Chinese to Taiwan Traditional, touching nothing else.
+
+    Holds no OpenCC object itself (they are cached per process), so it pickles to workers.
+    """
+
+    __slots__ = ()
+
+    def to_taiwan(self, text: str) -> str:
+        """Convert a whole Simplified line with s2twp (characters and Taiwan vocabulary)."""
+        return str(_opencc("s2twp.json").convert(text))
+
+    def simplified_chars(self, text: str) -> str:
+        """Convert only the Simplified-only characters, with s2tw, leaving every other one."""
+        # s2tw over the whole line picks each character's form in context (头发 → 頭髮, not
+        # 頭發); we then take only the positions that held a Simplified-only character.
+        whole = str(_opencc("s2tw.json").convert(text))
+        if len(whole) == len(text):
+            return _SIMPLIFIED_CHAR.sub(lambda m: whole[m.start()], text)
+        one = _opencc("s2tw.json").convert
+        return _SIMPLIFIED_CHAR.sub(lambda m: str(one(m.group(0))), text)
+
+
+def _script(text: str) -> tuple[int, int, int]:
+    """Return (hanzidentifier verdict, Simplified-only count, distinct Simplified-only count)."""
+    verdict = hanzidentifier.identify(text)
+    if verdict not in (hanzidentifier.SIMPLIFIED, hanzidentifier.MIXED):
+        return verdict, 0, 0
+    found = _SIMPLIFIED_CHAR.findall(text)
+    return verdict, len(found), len(set(found))
+
+
+def looks_simplified(text: str) -> bool:
+    """Say whether text is Simplified Chinese: all Simplified, or mostly in a mixed line."""
+    verdict, simplified, _ = _script(text)
+    if verdict == hanzidentifier.SIMPLIFIED:
+        return True
+    return verdict == hanzidentifier.MIXED and simplified > len(_TRADITIONAL_CHAR.findall(text))
+
+
+def normalize_zh(text: str, converter: Converter) -> tuple[str, bool]:
+    """Normalise a zh line; return it and whether Simplified characters were converted."""
+    text = _collapse(_nfc(text))
+    verdict, _, distinct = _script(text)
+    if verdict == hanzidentifier.SIMPLIFIED and distinct >= 2:
+        converted = converter.to_taiwan(text)
+    elif verdict in (hanzidentifier.SIMPLIFIED, hanzidentifier.MIXED):
+        # MIXED: the writer typed some words in Traditional; s2twp would rewrite those too.
+        # One lone Simplified-only character (够, 着) in otherwise shared characters is a
+        # variant slip, not a Simplified line: same treatment, characters only.
+        converted = converter.simplified_chars(text)
+    else:
+        return widen_punctuation(text), False
+    return widen_punctuation(converted), converted != text
+
+
+# --- English --------------------------------------------------------------------------------
+
+# Known acronyms typed (or OCR'd) with a lowercase l for the capital I. Small on purpose: each
+# entry must be a token that is never a real word. "Al" alone is a name (Al Gore, Al Jazeera),
+# so it is flagged only right after a vendor or adjective that makes it AI, or right before an
+# AI term.
+_MISTYPED = {
+    "OpenAl": "OpenAI",
+    "xAl": "xAI",
+    "GenAl": "GenAI",
+    "APl": "API",
+    "APls": "APIs",
+    "GUl": "GUI",
+    "CLl": "CLI",
+    "lBM": "IBM",
+}
+_AI_BEFORE = (
+    r"(?:Azure|Google|Meta|Apple|Microsoft|IBM|Amazon|Adobe|"
+    r"[Gg]enerative|[Rr]esponsible|[Cc]onversational)"
+)
+_AI_AFTER = (
+    r"(?:models?|chatbots?|assistants?|agents?|tools?|systems?|chips?|safety|research|"
+    r"features?|generated|powered|based|startups?|companies|company|regulation)"
+)
+_SUSPECTS = re.compile(
+    rf"\b(?:(?P<word>{'|'.join(_MISTYPED)})"
+    rf"|(?P<before>{_AI_BEFORE} )Al|Al(?P<after>[- ]{_AI_AFTER}))\b"
+)
+
+
+_SUSPECT_PAIRS = ("Al", "Pl", "Ul", "Ll", "lB")
+
+
+def english_warnings(text: str) -> list[str]:
+    """List suspicious tokens in an English line (flagged, never changed)."""
+    # Every suspect contains one of these pairs; most lines have none, and `in` is far cheaper
+    # than running the pattern.
+    if not any(pair in text for pair in _SUSPECT_PAIRS):
+        return []
+    warnings = []
+    for match in _SUSPECTS.finditer(text):
+        token = match.group(0)
+        if match.group("word"):
+            fixed = _MISTYPED[token]
+        else:
+            fixed = f"{match.group('before') or ''}AI{match.group('after') or ''}"
+        warnings.append(f"{token!r} looks like {fixed!r} (lowercase l for I)")
+    return warnings
+
+
+# --- pairs ----------------------------------------------------------------------------------
+
+
+def pair_id(en: str, zh: str) -> str:
+    """Return the 16-hex-digit content id of a normalised pair."""
+    return hashlib.blake2b(f"{en}\x00{zh}".encode(), digest_size=8).hexdigest()
+
+
+class Normalizer:
+    """Turn raw pairs into Pairs; collect English warnings and the conversion count.
+
+    `warnings` keeps the first MAX_WARNINGS (source, message) in input order; `warning_count`
+    and `converted` count them all.
+    """
+
+    def __init__(self) -> None:
+        self.converter = Converter()
+        self.warnings: list[tuple[Source, str]] = []
+        self.warning_count = 0
+        self.converted = 0
+
+    def __call__(self, raw: RawPair) -> Pair | SetAside:
+        """Normalise one raw pair, or set it aside when nothing is left of a side."""
+        en = normalize_en(raw.en)
+        zh, converted = normalize_zh(raw.zh, self.converter)
+        if not en or not zh:
+            text = f"{raw.en}\t{raw.zh}".strip()[:200]
+            return SetAside(raw.source.file, raw.source.en_line, "empty_after_normalise", text)
+        for message in english_warnings(en):
+            self.warning_count += 1
+            if len(self.warnings) < MAX_WARNINGS:
+                self.warnings.append((raw.source, message))
+        self.converted += converted
+        return Pair(pair_id(en, zh), en, zh, raw.source, converted_simplified=converted)
