@@ -1,0 +1,489 @@
+"""Publish a built release folder to the Hub: one commit with every file, then a version tag.
+
+`plan_release` is pure: folder + what the remote holds -> operations, message, tag, or a
+refusal. `push` is the thin executor over `huggingface_hub.HfApi`: read the remote, plan, make
+one `create_commit(parent_commit=head)`, then `create_tag(v<version>, revision=<that commit>)`.
+After a failure whose outcome is unknown it re-reads the remote and re-plans, so a commit that
+did land is tagged instead of being sent twice. Tags are never moved or deleted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import re
+import tempfile
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from builder.changelog import folder_files
+from builder.errors import ConfigError, InputError, TwcasualError
+from builder.manifest import file_sha256
+
+if TYPE_CHECKING:
+    from huggingface_hub import HfApi
+
+__all__ = [
+    "FileAdd", "PushResult", "ReleasePlan", "RemoteState", "RetryPolicy", "add_push_command",
+    "describe_error", "hub_errors", "plan_release", "push", "read_remote_state", "scrub", "verify_release",
+]
+
+MANIFEST = "manifest.json"
+KEEP_REMOTE = frozenset({".gitattributes"})  # the Hub's LFS rules: a release never deletes them
+_SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-([0-9A-Za-z.-]+))?$")
+_REPO_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
+_COMMIT_OID = re.compile(r"^[0-9a-f]{40}$")
+_TOKEN_LIKE = re.compile(r"hf_[A-Za-z0-9]{8,}")
+
+
+def scrub(text: str, *secrets: str | None) -> str:
+    """Remove every secret (and anything shaped like a Hub token) from `text`."""
+    for secret in secrets:
+        if secret and len(secret) >= 4:
+            text = text.replace(secret, "***")
+    return _TOKEN_LIKE.sub("hf_***", text)
+
+
+def hub_errors() -> tuple[type[BaseException], ...]:
+    """Return the exception types a Hub call can raise for reasons outside our code."""
+    kinds: list[type[BaseException]] = [OSError, ValueError]  # HfHubHTTPError, offline, bad ids
+    for name in ("httpx2", "httpx"):  # huggingface_hub 2.x uses httpx2, 1.x httpx
+        try:
+            kinds.append(importlib.import_module(name).HTTPError)
+        except ImportError:
+            pass
+    return tuple(kinds)
+
+
+def _status(err: BaseException) -> int | None:
+    response = getattr(err, "response", None)
+    status = getattr(response, "status_code", None)
+    return status if isinstance(status, int) else None
+
+
+def describe_error(err: BaseException, token: str | None = None) -> str:
+    """Say in one line, without the token, what went wrong talking to the Hub."""
+    status = _status(err)
+    kind = type(err).__name__
+    if status is not None:
+        server = getattr(err, "server_message", None) or ""
+        text = f"HTTP {status}" + (f": {server}" if server else "")
+    elif kind == "OfflineModeIsEnabled":
+        text = "offline mode is on (HF_HUB_OFFLINE=1), so the Hub is not asked"
+    elif isinstance(err, OSError) and "LocalEntryNotFound" in kind:
+        from huggingface_hub import constants
+
+        why = "offline mode is on (HF_HUB_OFFLINE=1)" if constants.HF_HUB_OFFLINE else "the Hub cannot be reached"
+        text = f"not in the local Hugging Face cache, and {why}"
+    elif not isinstance(err, (OSError, ValueError)):
+        text = f"the Hub did not answer ({kind})"
+    else:
+        text = f"{kind}: {str(err).strip().splitlines()[0] if str(err).strip() else ''}"
+    line = " ".join(scrub(text, token).split())
+    return line if len(line) <= 300 else line[:297] + "..."
+
+
+def _transient(err: BaseException) -> bool:
+    status = _status(err)
+    if status is not None:
+        return status in (408, 409, 412, 429) or status >= 500
+    return not isinstance(err, (OSError, ValueError))  # timeouts, dropped connections
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How often and how long to wait before retrying a Hub call (tiny in tests)."""
+
+    attempts: int = 5
+    base_delay: float = 2.0
+    max_delay: float = 60.0
+    sleep: Callable[[float], None] = time.sleep
+
+    def delay(self, attempt: int, err: BaseException | None = None) -> float:
+        """Return the wait before retry number `attempt` (1-based), honouring Retry-After."""
+        wait = min(self.max_delay, self.base_delay * 2 ** (attempt - 1))
+        headers = getattr(getattr(err, "response", None), "headers", None) or {}
+        try:
+            return max(wait, min(self.max_delay, float(headers.get("Retry-After", 0))))
+        except (TypeError, ValueError):
+            return wait
+
+
+@dataclass(frozen=True)
+class RemoteState:
+    """What the executor read from the Hub before planning."""
+
+    exists: bool
+    head: str | None = None
+    files: tuple[str, ...] = ()
+    tags: Mapping[str, str] = field(default_factory=dict)  # tag -> commit
+    manifest: Mapping[str, Any] | None = None  # manifest.json at head
+    private: bool | None = None
+
+
+@dataclass(frozen=True)
+class FileAdd:
+    """One file of the release: its repo path, size and sha256."""
+
+    path: str
+    size: int
+    sha256: str
+
+
+@dataclass(frozen=True)
+class ReleasePlan:
+    """What a push will do; `action` is commit-and-tag, tag-only (resume) or nothing."""
+
+    repo_id: str
+    version: str
+    tag: str
+    action: str
+    commit_message: str
+    commit_description: str
+    adds: tuple[FileAdd, ...]
+    deletions: tuple[str, ...]
+    parent_commit: str | None
+    tag_target: str | None  # for tag-only / nothing: the commit that holds this release
+    creates_repo: bool
+
+    def describe(self) -> str:
+        """Render the plan for --dry-run and for the log."""
+        where = " (repo will be created)" if self.creates_repo else ""
+        lines = [f"Release plan for dataset {self.repo_id}{where}", f"  version:   {self.version}"]
+        if self.action != "commit-and-tag":
+            done = "nothing to do" if self.action == "nothing" else "the commit is there, only the tag is missing"
+            return "\n".join([*lines, f"  tag:       {self.tag} -> {self.tag_target} ({done})"])
+        total = sum(a.size for a in self.adds)
+        lines += [
+            f"  tag:       {self.tag} -> the new commit",
+            f"  parent:    {self.parent_commit or '(none)'}",
+            f"  commit:    {self.commit_message}",
+            f"  files:     {len(self.adds)} ({total} bytes)",
+            *(f"    {a.size:>12}  {a.path}" for a in self.adds),
+            f"  deletions: {len(self.deletions)}",
+            *(f"    - {path}" for path in self.deletions),
+        ]
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class PushResult:
+    """What push did: released, tagged (resumed), already-published or dry-run."""
+
+    repo_id: str
+    tag: str
+    commit: str | None
+    action: str
+    plan: ReleasePlan
+
+
+def _version_key(version: str) -> tuple[int, int, int, int, str]:
+    match = _SEMVER.match(version)
+    assert match is not None
+    major, minor, patch, pre = match.groups()
+    return int(major), int(minor), int(patch), 0 if pre else 1, pre or ""
+
+
+def read_manifest(out_dir: Path) -> dict[str, Any]:
+    """Read and shape-check OUT/manifest.json."""
+    path = out_dir / MANIFEST
+    if not path.is_file():
+        raise InputError(f"{out_dir.name}: no {MANIFEST}; build the folder with `twcasual build` first")
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as err:
+        raise InputError(f"{out_dir.name}/{MANIFEST} cannot be read ({type(err).__name__})") from None
+    version = manifest.get("dataset", {}).get("version") if isinstance(manifest, dict) else None
+    if manifest.get("format") != 1 or not isinstance(manifest.get("files"), dict):
+        raise InputError(f"{out_dir.name}/{MANIFEST}: not a format-1 twcasual manifest")
+    if not isinstance(version, str) or not _SEMVER.match(version):
+        raise InputError(f"{out_dir.name}/{MANIFEST}: dataset.version {version!r} is not a semver like 1.2.0")
+    return manifest
+
+
+def verify_release(out_dir: Path, *, load: bool = True) -> dict[str, Any]:
+    """Check OUT before anything is sent: files match the manifest, every card config loads."""
+    manifest = read_manifest(out_dir)
+    listed: dict[str, Any] = manifest["files"]
+    on_disk = {k: v for k, v in folder_files(out_dir).items() if k != MANIFEST}
+    if extra := sorted(set(on_disk) - set(listed)):
+        raise InputError(f"{out_dir.name}: {extra[0]} is not in {MANIFEST} ({len(extra)} such files)")
+    for name, entry in sorted(listed.items()):
+        path = on_disk.get(name)
+        if path is None:
+            raise InputError(f"{out_dir.name}: {name} is listed in {MANIFEST} but missing")
+        if path.stat().st_size != entry.get("size") or file_sha256(path) != entry.get("sha256"):
+            raise InputError(f"{out_dir.name}: {name} does not match its size/sha256 in {MANIFEST}")
+    from huggingface_hub.repocard import metadata_load
+
+    try:
+        card = metadata_load(out_dir / "README.md") if (out_dir / "README.md").is_file() else None
+    except Exception as err:  # noqa: BLE001 - a YAML error of any kind is the card's fault
+        raise InputError(f"{out_dir.name}/README.md: the YAML header cannot be read ({type(err).__name__})") from None
+    configs = [c.get("config_name") for c in (card or {}).get("configs", [])]
+    built = {n: {s: k for s, k in c.get("splits", {}).items() if k} for n, c in manifest.get("configs", {}).items()}
+    if unlisted := sorted(n for n, splits in built.items() if splits and n not in configs):
+        raise InputError(f"{out_dir.name}/README.md: config {unlisted[0]!r} has rows but no entry in `configs:`")
+    for name in configs:
+        expected = built.get(name)
+        if expected is None:
+            raise InputError(f"{out_dir.name}: card config {name!r} is not in {MANIFEST}")
+        if load and _load_counts(out_dir, name) != expected:
+            raise InputError(f"{out_dir.name}: load_dataset(OUT, {name!r}) rows differ from {MANIFEST} {expected}")
+    return manifest
+
+
+def _load_counts(out_dir: Path, config: str) -> dict[str, int]:
+    from datasets import load_dataset
+
+    with tempfile.TemporaryDirectory(prefix="twcasual-load-") as cache:  # a fresh cache: no stale reads
+        try:
+            loaded = load_dataset(str(out_dir), config, cache_dir=cache)
+        except Exception as err:  # noqa: BLE001 - any loader failure is the folder's fault here
+            first = str(err).strip().splitlines()[0] if str(err).strip() else ""
+            raise InputError(f"{out_dir.name}: load_dataset(OUT, {config!r}) failed: {type(err).__name__}: {first}") from None
+        return {split: ds.num_rows for split, ds in loaded.items()}
+
+
+def _differences(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
+    a, b = old.get("files", {}), new.get("files", {})
+    changed = sorted(n for n in set(a) | set(b) if (a.get(n) or {}).get("sha256") != (b.get(n) or {}).get("sha256"))
+    return changed or ([MANIFEST] if old != new else [])
+
+
+def plan_release(out_dir: Path, repo_id: str, remote: RemoteState) -> ReleasePlan:
+    """Decide what publishing OUT to `repo_id` means given `remote`, or refuse with the reason."""
+    manifest = read_manifest(out_dir)
+    version = manifest["dataset"]["version"]
+    tag = f"v{version}"
+    same = remote.manifest is not None and not _differences(remote.manifest, manifest)
+    signature = str(manifest.get("signature", "")).strip()
+    adds = tuple(
+        FileAdd(name, int(entry["size"]), str(entry["sha256"])) for name, entry in sorted(manifest["files"].items())
+    ) + (FileAdd(MANIFEST, (out_dir / MANIFEST).stat().st_size, file_sha256(out_dir / MANIFEST)),)
+    plan = ReleasePlan(
+        repo_id=repo_id, version=version, tag=tag, action="commit-and-tag",
+        commit_message=f"Release {tag}" + (f" ({signature})" if signature else ""),
+        commit_description=(
+            f"twcasual release {tag} of {manifest['dataset'].get('name', repo_id)}.\n\n"
+            f"Build signature: {signature or '(none)'}\nFiles: {len(adds)}\n"
+        ),
+        adds=adds, deletions=(), parent_commit=remote.head, tag_target=None, creates_repo=not remote.exists,
+    )
+    if tag in remote.tags:
+        if same and remote.tags[tag] == remote.head:
+            return replace(plan, action="nothing", tag_target=remote.head)
+        raise TwcasualError(
+            f"tag {tag} already exists on {repo_id} (commit {remote.tags[tag][:12]}); a published version is"
+            " never replaced: raise the dataset version in the build config and rebuild"
+        )
+    remote_version = (remote.manifest or {}).get("dataset", {}).get("version")
+    if same:
+        return replace(plan, action="tag-only", tag_target=remote.head)
+    if remote_version == version:
+        diff = _differences(remote.manifest or {}, manifest)
+        raise TwcasualError(
+            f"{repo_id} already holds version {version} with different data ({len(diff)} files differ, e.g."
+            f" {diff[0]}); changed data needs a new version: raise it in the build config and rebuild"
+        )
+    released = [t[1:] for t in remote.tags if t.startswith("v") and _SEMVER.match(t[1:])]
+    if released and _version_key(max(released, key=_version_key)) >= _version_key(version):
+        newest = max(released, key=_version_key)
+        raise TwcasualError(f"version {version} is not newer than v{newest} on {repo_id}; raise the dataset version")
+    mine = {a.path for a in adds}
+    deletions = tuple(sorted(f for f in remote.files if f not in mine and f not in KEEP_REMOTE))
+    return replace(plan, deletions=deletions)
+
+
+def read_remote_state(api: HfApi, repo_id: str) -> RemoteState:
+    """Read head, files, tags and the head's manifest.json of a dataset repo."""
+    from huggingface_hub.errors import RepositoryNotFoundError
+
+    try:
+        info = api.dataset_info(repo_id)
+    except RepositoryNotFoundError:
+        return RemoteState(exists=False)
+    files = tuple(sorted(s.rfilename for s in info.siblings or []))
+    tags = {t.name: t.target_commit for t in api.list_repo_refs(repo_id, repo_type="dataset").tags}
+    manifest = None
+    if MANIFEST in files:
+        with tempfile.TemporaryDirectory(prefix="twcasual-remote-") as cache:
+            path = api.hf_hub_download(repo_id, MANIFEST, repo_type="dataset", revision=info.sha, cache_dir=cache)
+            manifest = json.loads(Path(path).read_text(encoding="utf-8"))
+    return RemoteState(True, info.sha, files, tags, manifest, info.private)
+
+
+def _login_token() -> str | None:
+    try:
+        from huggingface_hub import get_token
+
+        return get_token()
+    except Exception:  # noqa: BLE001 - only used to scrub output; no token is fine
+        return None
+
+
+def push(
+    out_dir: Path,
+    repo_id: str,
+    *,
+    private: bool = False,
+    dry_run: bool = False,
+    token: str | None = None,
+    endpoint: str | None = None,
+    api: HfApi | None = None,
+    out: Callable[[str], None] = print,
+    retry: RetryPolicy = RetryPolicy(),
+    verify: bool = True,
+) -> PushResult:
+    """Publish OUT to the Hub dataset `repo_id` as one commit and a v<version> tag."""
+    out_dir = Path(out_dir)
+    if not _REPO_ID.match(repo_id):
+        raise ConfigError(f"--repo {repo_id!r}: expected a Hub dataset id like org/name")
+    api_token = getattr(api, "token", None)
+    secrets = (token, api_token if isinstance(api_token, str) else None, _login_token())
+    secret = next((t for t in secrets if t), None)
+
+    def say(message: str) -> None:
+        out(scrub(message, *secrets))
+
+    if verify:
+        manifest = verify_release(out_dir)
+        say(f"checked {out_dir.name}: {len(manifest['files']) + 1} files match {MANIFEST}; every config loads")
+    if api is None:
+        from huggingface_hub import HfApi
+
+        api = HfApi(endpoint=endpoint, token=token)
+    try:
+        return _push(api, out_dir, repo_id, private=private, dry_run=dry_run, say=say, retry=retry, secret=secret)
+    except hub_errors() as err:
+        raise TwcasualError(scrub(f"push to {repo_id} failed: {describe_error(err, secret)}", *secrets)) from None
+
+
+def _retrying(call: Callable[[], Any], retry: RetryPolicy, say: Callable[[str], None], what: str, secret: str | None) -> Any:
+    for attempt in range(1, retry.attempts + 1):
+        try:
+            return call()
+        except hub_errors() as err:
+            if not _transient(err) or attempt == retry.attempts:
+                raise
+            say(f"{what} failed ({describe_error(err, secret)}); retry {attempt} of {retry.attempts - 1}")
+            retry.sleep(retry.delay(attempt, err))
+    raise AssertionError("unreachable")
+
+
+def _push(
+    api: HfApi, out_dir: Path, repo_id: str, *, private: bool, dry_run: bool,
+    say: Callable[[str], None], retry: RetryPolicy, secret: str | None,
+) -> PushResult:
+    from huggingface_hub import CommitOperationAdd, CommitOperationDelete
+
+    def read() -> RemoteState:
+        return _retrying(lambda: read_remote_state(api, repo_id), retry, say, f"reading {repo_id}", secret)
+
+    state = read()
+    plan = plan_release(out_dir, repo_id, state)
+    if dry_run:
+        say(plan.describe() + "\n(dry run: nothing was sent)")
+        return PushResult(repo_id, plan.tag, None, "dry-run", plan)
+    if not state.exists:
+        _retrying(lambda: api.create_repo(repo_id, repo_type="dataset", private=private, exist_ok=True),
+                  retry, say, f"creating {repo_id}", secret)
+        say(f"created dataset repo {repo_id}" + (" (private)" if private else ""))
+        state = read()
+        if not state.exists:
+            raise TwcasualError(f"{repo_id} was created but cannot be read back; check the token's permissions")
+        plan = plan_release(out_dir, repo_id, state)
+    elif private and state.private is False:
+        say(f"note: {repo_id} already exists and is public; --private only applies when creating it")
+    commit = plan.tag_target
+    attempt = 0
+    if plan.action == "commit-and-tag":
+        say(plan.describe())
+    while plan.action == "commit-and-tag":
+        operations: list[Any] = [CommitOperationAdd(a.path, str(out_dir / a.path)) for a in plan.adds]
+        operations += [CommitOperationDelete(path, is_folder=False) for path in plan.deletions]
+        try:
+            info = api.create_commit(
+                repo_id, operations, commit_message=plan.commit_message,
+                commit_description=plan.commit_description, repo_type="dataset", parent_commit=plan.parent_commit,
+            )
+            commit = info.oid
+            say(f"committed {plan.tag} to {repo_id}: {commit}")
+            break
+        except hub_errors() as err:
+            attempt += 1
+            if not _transient(err) or attempt >= retry.attempts:
+                raise
+            # The commit may have landed even though we got no answer: look before trying again.
+            say(f"commit attempt {attempt} failed ({describe_error(err, secret)}); re-reading {repo_id}")
+            retry.sleep(retry.delay(attempt, err))
+            state = read()
+            plan = plan_release(out_dir, repo_id, state)
+            say(f"{repo_id} head is {state.head}; next step: {plan.action}")
+    if plan.action == "nothing":
+        say(plan.describe())
+        return PushResult(repo_id, plan.tag, plan.tag_target, "already-published", plan)
+    if plan.action == "tag-only":
+        commit = plan.tag_target
+        say(f"the {plan.tag} release commit {commit} is already on {repo_id}; adding the missing tag")
+    assert commit is not None
+    _tag(api, repo_id, plan.tag, commit, retry=retry, say=say, secret=secret)
+    say(f"tagged {plan.tag} -> {commit}; load it with load_dataset({repo_id!r}, <config>, revision={plan.tag!r})")
+    return PushResult(repo_id, plan.tag, commit, "tagged" if plan.action == "tag-only" else "released", plan)
+
+
+def _tag(
+    api: HfApi, repo_id: str, tag: str, commit: str, *,
+    retry: RetryPolicy, say: Callable[[str], None], secret: str | None,
+) -> None:
+    if not _COMMIT_OID.match(commit):  # never a branch name: a tag on "main" would follow nothing
+        raise TwcasualError(f"refusing to tag {commit!r}: not a full commit id")
+    for attempt in range(1, retry.attempts + 1):
+        try:
+            api.create_tag(repo_id, tag=tag, revision=commit, tag_message=f"twcasual release {tag}",
+                           repo_type="dataset")
+            return
+        except hub_errors() as err:
+            if _status(err) == 409 or _transient(err):
+                # An earlier attempt may have made it, or someone else did: look, never overwrite.
+                refs = _retrying(lambda: api.list_repo_refs(repo_id, repo_type="dataset"), retry, say,
+                                 "reading tags", secret)
+                existing = {t.name: t.target_commit for t in refs.tags}.get(tag)
+                if existing == commit:
+                    return
+                if existing is not None:
+                    raise TwcasualError(
+                        f"tag {tag} appeared on {repo_id} at {existing[:12]}, not at the release commit"
+                        f" {commit[:12]}; it is left as it is"
+                    ) from None
+            if not _transient(err) or attempt == retry.attempts:
+                raise TwcasualError(
+                    f"the {tag} release commit {commit[:12]} is on {repo_id} but tagging failed"
+                    f" ({describe_error(err, secret)}); run the same push again to add the tag"
+                ) from None
+            say(f"tagging failed ({describe_error(err, secret)}); retry {attempt} of {retry.attempts - 1}")
+            retry.sleep(retry.delay(attempt, err))
+
+
+def add_push_command(subparsers: Any) -> None:
+    """Register `twcasual push OUT --repo org/name [--private] [--dry-run]`."""
+    p = subparsers.add_parser(
+        "push", help="publish a built dataset folder to the Hub: one commit and a version tag",
+        description="Publish OUT as one commit on a Hub dataset repo, then tag it v<dataset version>."
+        " The token comes from HF_TOKEN or `hf auth login`.",
+    )
+    p.add_argument("out", metavar="OUT", help="the built dataset folder")
+    p.add_argument("--repo", required=True, metavar="ORG/NAME", help="Hub dataset repo (created if missing)")
+    p.add_argument("--private", action="store_true", help="create the repo as private (an existing repo keeps its visibility)")
+    p.add_argument("--dry-run", action="store_true", help="print the plan (files, sizes, deletions, commit message, tag); send nothing")
+    p.set_defaults(handler=run_push_command)
+
+
+def run_push_command(args: argparse.Namespace) -> int:
+    """Handle `twcasual push`; errors surface as TwcasualError (one line)."""
+    push(Path(args.out), args.repo, private=args.private, dry_run=args.dry_run)
+    return 0
