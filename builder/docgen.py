@@ -15,10 +15,12 @@ from collections.abc import Iterator, Sequence
 from functools import partial
 from pathlib import Path
 
+from builder.apply import Step, apply_recipes
 from builder.registry import BUILT_IN, Recipe, Registry, default_registry
+from builder.testing import load_golden_pairs
 from builder.types import Pair, Record
 
-__all__ = ["render_recipes", "render_cli", "pages", "main"]
+__all__ = ["main", "pages", "render_cli", "render_recipes"]
 
 CLI_WIDTH = 100
 _EXAMPLES_PER_RECIPE = 2
@@ -35,8 +37,6 @@ def _fence(text: str) -> str:
 
 def _example(item: Recipe, pairs: Sequence[Pair]) -> tuple[Pair, list[Record]] | None:
     """The first golden pair the recipe makes records from, with those records."""
-    from builder.apply import Step, apply_recipes
-
     for pair in pairs:
         records = apply_recipes(pair, [Step(item)])
         if records:
@@ -70,7 +70,9 @@ def _render_recipe(item: Recipe, pairs: Sequence[Pair]) -> Iterator[str]:
         yield f"**assistant**\n\n{_fence(example.output)}\n"
         notes = []
         if example.extra:
-            notes.append(f"extra: `{json.dumps(dict(example.extra), ensure_ascii=False, sort_keys=True)}`")
+            notes.append(
+                f"extra: `{json.dumps(dict(example.extra), ensure_ascii=False, sort_keys=True)}`"
+            )
         if example.synthetic:
             notes.append("synthetic: `true`")
         if notes:
@@ -81,19 +83,19 @@ def _render_recipe(item: Recipe, pairs: Sequence[Pair]) -> Iterator[str]:
 
 def render_recipes(registry: Registry | None = None, pairs: Sequence[Pair] | None = None) -> str:
     """Render the reference page of the built-in recipes, each with an example on a golden pair."""
-    from builder.testing import load_golden_pairs
-
     registry = registry if registry is not None else default_registry()
     chosen = pairs if pairs is not None else load_golden_pairs()
     built_in = [r for r in registry if r.origin == BUILT_IN]
     lines = [
         _HEADER.format(what="the recipe registry"),
         "# Built-in recipes\n",
-        f"twcasual ships {len(built_in)} recipes. Each recipe selected in the build config becomes "
-        "one config of the dataset (`load_dataset(OUT, NAME)`); the `all` config mixes them. "
-        "`twcasual recipes list` shows these and any installed plugins; "
-        "`twcasual recipes show NAME --en ... --zh ...` renders one pair. To write your own, see "
-        "[writing-recipes.md](writing-recipes.md).\n",
+        (
+            f"twcasual ships {len(built_in)} recipes. Each recipe selected in the build config "
+            "becomes one config of the dataset (`load_dataset(OUT, NAME)`); the `all` config mixes "
+            "them. `twcasual recipes list` shows these and any installed plugins; "
+            "`twcasual recipes show NAME --en ... --zh ...` renders one pair. To write your own, "
+            "see [writing-recipes.md](writing-recipes.md).\n"
+        ),
         "| recipe | version | description |",
         "|---|---|---|",
         *(f"| [`{r.name}`](#{r.name}) | {r.version} | {r.description} |" for r in built_in),
@@ -106,7 +108,7 @@ def render_recipes(registry: Registry | None = None, pairs: Sequence[Pair] | Non
 
 def _fixed_width(parser: argparse.ArgumentParser) -> str:
     # The terminal's width must not change the page: fix it.
-    parser.formatter_class = partial(argparse.HelpFormatter, width=CLI_WIDTH)  # type: ignore[assignment]
+    parser.formatter_class = partial(argparse.HelpFormatter, width=CLI_WIDTH)
     return parser.format_help().rstrip("\n")
 
 
@@ -126,8 +128,10 @@ def render_cli() -> str:
     lines = [
         _HEADER.format(what="`builder.cli.parser()`"),
         "# Command line reference\n",
-        f"The `--help` of every `twcasual` command, as printed by Python {version} "
-        f"(argparse's layout differs slightly between Python versions).\n",
+        (
+            f"The `--help` of every `twcasual` command, as printed by Python {version} "
+            "(argparse's layout differs slightly between Python versions).\n"
+        ),
     ]
     for command in _walk(parser()):
         lines.append(f"## `{command.prog}`\n")
@@ -142,12 +146,16 @@ def pages() -> dict[str, str]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Write the reference pages into docs/ (or check they are current with --check)."""
-    options = argparse.ArgumentParser(prog="python -m builder.docgen", description=__doc__.splitlines()[0])
+    options = argparse.ArgumentParser(
+        prog="python -m builder.docgen", description=__doc__.splitlines()[0]
+    )
     options.add_argument("--out", default="docs", help="folder of the pages (default: docs)")
-    options.add_argument("--check", action="store_true", help="exit 1 if a page differs; write nothing")
+    options.add_argument(
+        "--check", action="store_true", help="exit 1 if a page differs; write nothing"
+    )
     args = options.parse_args(argv)
     out = Path(args.out)
-    stale = []
+    stale: list[str] = []
     for name, text in pages().items():
         path = out / name
         current = path.read_text(encoding="utf-8") if path.is_file() else None
@@ -160,8 +168,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.check and stale:
         print(f"stale: {', '.join(stale)}; run `python -m builder.docgen`", file=sys.stderr)
         return 1
-    for path in stale:
-        print(f"wrote {path}")
+    for written in stale:
+        print(f"wrote {written}")
     return 0
 
 

@@ -29,7 +29,15 @@ import pyarrow.parquet as pq
 
 from builder.errors import BuildError, ConfigError
 
-__all__ = ["EXPORTS", "ALL", "JSONL_DIR", "LLAMA_FACTORY_DIR", "DATASET_PREFIX", "dataset_name", "write_exports"]
+__all__ = [
+    "ALL",
+    "DATASET_PREFIX",
+    "EXPORTS",
+    "JSONL_DIR",
+    "LLAMA_FACTORY_DIR",
+    "dataset_name",
+    "write_exports",
+]
 
 EXPORTS = ("jsonl", "llama-factory")
 ALL = "all"
@@ -45,7 +53,12 @@ _dumps = partial(json.dumps, ensure_ascii=False, separators=(",", ":"))
 _SHAREGPT_ENTRY: dict[str, Any] = {
     "formatting": "sharegpt",
     "columns": {"messages": "messages"},
-    "tags": {"role_tag": "role", "content_tag": "content", "user_tag": "user", "assistant_tag": "assistant"},
+    "tags": {
+        "role_tag": "role",
+        "content_tag": "content",
+        "user_tag": "user",
+        "assistant_tag": "assistant",
+    },
 }
 
 
@@ -64,7 +77,9 @@ def _messages(out: Path, config: str, split: str) -> Iterator[list[dict[str, str
     """Stream the `messages` column of one config and split, shard after shard."""
     shards = sorted((out / config).glob(f"{split}-*.parquet"))
     for shard in shards:
-        for batch in pq.ParquetFile(shard).iter_batches(batch_size=_BATCH_ROWS, columns=["messages"]):
+        for batch in pq.ParquetFile(shard).iter_batches(
+            batch_size=_BATCH_ROWS, columns=["messages"]
+        ):
             yield from batch.column(0).to_pylist()
 
 
@@ -72,7 +87,9 @@ def _write_lines(handle: IO[str], rows: Iterator[list[dict[str, str]]]) -> int:
     written = 0
     with jsonlines.Writer(handle, dumps=_dumps, flush=False) as writer:
         for messages in rows:
-            writer.write({"messages": [{"role": m["role"], "content": m["content"]} for m in messages]})
+            writer.write(
+                {"messages": [{"role": m["role"], "content": m["content"]} for m in messages]}
+            )
             written += 1
     return written
 
@@ -82,7 +99,9 @@ def _export(out: Path, config: str, split: str, target: Path, expected: int) -> 
     with target.open("w", encoding="utf-8", newline="\n") as handle:
         written = _write_lines(handle, _messages(out, config, split))
     if written != expected:
-        raise BuildError(f"{config}/{split}: {written} rows in the shards, the build counted {expected}")
+        raise BuildError(
+            f"{config}/{split}: {written} rows in the shards, the build counted {expected}"
+        )
 
 
 def _append_all(out: Path, configs: Sequence[str], split: str, target: Path) -> None:
@@ -96,7 +115,9 @@ def _append_all(out: Path, configs: Sequence[str], split: str, target: Path) -> 
 def _check_names(counts: Mapping[str, Mapping[str, int]], reserved: Sequence[str]) -> None:
     for name in reserved:
         if name in counts:
-            raise BuildError(f"a config is named '{name}', which the exports reserve; rename the recipe")
+            raise BuildError(
+                f"a config is named '{name}', which the exports reserve; rename the recipe"
+            )
 
 
 def _jsonl(out: Path, counts: Mapping[str, Mapping[str, int]]) -> list[Path]:
@@ -136,7 +157,9 @@ def _llama_factory(out: Path, counts: Mapping[str, Mapping[str, int]]) -> list[P
         info[dataset_name(ALL, split)] = {"file_name": split, **_SHAREGPT_ENTRY}
     index = root / "dataset_info.json"
     root.mkdir(parents=True, exist_ok=True)
-    index.write_text(json.dumps(info, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    index.write_text(
+        json.dumps(info, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+    )
     return [index, *written]
 
 
@@ -146,7 +169,9 @@ def write_exports(
     """Write the extra export formats next to the Parquet shards in `out`; return the files."""
     unknown = [f for f in formats if f not in EXPORTS and f != "parquet"]
     if unknown:
-        raise ConfigError(f"unknown export format {unknown[0]!r}. Known: parquet, {', '.join(EXPORTS)}")
+        raise ConfigError(
+            f"unknown export format {unknown[0]!r}. Known: parquet, {', '.join(EXPORTS)}"
+        )
     written: list[Path] = []
     if "jsonl" in formats:
         written += _jsonl(out, counts)

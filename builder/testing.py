@@ -1,7 +1,9 @@
 """The contributor kit: check a recipe the way a build would, from your own tests.
 
 ```python
-from builder.testing import check_recipe, golden_pairs, make_pair  # fixtures: import them
+from builder.testing import check_recipe
+
+pytest_plugins = ["builder.testing"]  # the golden_pairs and make_pair fixtures
 
 def test_my_recipe() -> None:
     check_recipe(my_recipe)
@@ -13,6 +15,9 @@ give it) and raises `AssertionError`, naming the recipe and the pair, if an exam
 dataset schema, if the output changes between two runs or between two processes, or if the recipe
 tries to reach the network. `golden_pairs` and `make_pair` are pytest fixtures; they exist only
 where pytest is installed. Everything else here works without pytest.
+
+PYTEST_DONT_REWRITE: the checks raise AssertionError themselves, so pytest has nothing to rewrite
+here, and a module imported before `pytest_plugins` names it would only earn a warning.
 """
 
 from __future__ import annotations
@@ -35,7 +40,12 @@ from unittest import mock
 
 import pyarrow as pa
 
+from builder.annotate import annotate as annotate_zh
+from builder.apply import Step, apply_recipes
 from builder.errors import RecipeError
+from builder.export import SCHEMA, records_to_table
+from builder.ingest import RawPair
+from builder.normalize import Normalizer
 from builder.registry import Recipe, Registry
 from builder.types import Pair, Record, SetAside, Source
 
@@ -80,18 +90,16 @@ class NetworkBlocked(OSError):
 # --- pairs ----------------------------------------------------------------------------------
 
 
-def new_pair(en: str, zh: str, *, file: str = "<test>", line: int = 1, annotate: bool = True) -> Pair:
+def new_pair(
+    en: str, zh: str, *, file: str = "<test>", line: int = 1, annotate: bool = True
+) -> Pair:
     """Normalise and annotate one English/zh-TW pair, exactly as a build would."""
-    from builder.ingest import RawPair
-    from builder.normalize import Normalizer
-
     result = Normalizer()(RawPair(en, zh, Source(file, line, line)))
     if isinstance(result, SetAside):
-        raise ValueError(f"{file}:{line}: the build would set this pair aside: {result.reason}")
+        # A pair the build would drop is a bad value, not a bad type: ValueError, not TypeError.
+        raise ValueError(f"{file}:{line}: the build would set this pair aside: {result.reason}")  # noqa: TRY004
     if not annotate:
         return result
-    from builder.annotate import annotate as annotate_zh
-
     return replace(result, style=annotate_zh(result.zh))
 
 
@@ -171,8 +179,6 @@ def _run(
     recipe: Recipe, pairs: Sequence[Pair], params: Mapping[str, Any], order: Sequence[int]
 ) -> dict[int, list[Record]]:
     """Run the recipe through the build's own code path; fail with the pair on any problem."""
-    from builder.apply import Step, apply_recipes
-
     step = Step(recipe, dict(params))
     guard = _NetworkGuard()
     results: dict[int, list[Record]] = {}
@@ -203,7 +209,11 @@ def _as_json(results: Mapping[int, list[Record]]) -> dict[int, str]:
 
 
 def _compare(
-    recipe: Recipe, pairs: Sequence[Pair], first: Mapping[int, str], second: Mapping[int, str], how: str
+    recipe: Recipe,
+    pairs: Sequence[Pair],
+    first: Mapping[int, str],
+    second: Mapping[int, str],
+    how: str,
 ) -> None:
     for index in range(len(pairs)):
         if first.get(index) != second.get(index):
@@ -216,8 +226,6 @@ def _compare(
 
 
 def _table(recipe: Recipe, pairs: Sequence[Pair], results: Mapping[int, list[Record]]) -> pa.Table:
-    from builder.export import SCHEMA, records_to_table
-
     tables = []
     for index in sorted(results):
         try:
@@ -257,7 +265,7 @@ def _locate(recipe: Recipe) -> dict[str, str] | None:
         and module_name != "__main__"
         and not module_name.startswith("twcasual_local_recipe_")
     )
-    if importable:
+    if importable and module_name:
         return {"module": module_name, "name": recipe.name}
     file = getattr(module, "__file__", None)
     return {"file": str(Path(file).resolve()), "name": recipe.name} if file else None
@@ -275,7 +283,12 @@ def _in_another_process(
     with tempfile.TemporaryDirectory(prefix="twcasual-check-") as folder:
         result_path = Path(folder) / "result.json"
         payload = pickle.dumps(
-            {"where": dict(where), "pairs": list(pairs), "params": dict(params), "out": str(result_path)}
+            {
+                "where": dict(where),
+                "pairs": list(pairs),
+                "params": dict(params),
+                "out": str(result_path),
+            }
         )
         paths = [os.path.abspath(p) if p else os.getcwd() for p in sys.path]
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(paths), PYTHONHASHSEED=_hash_seed())
@@ -379,7 +392,7 @@ def check_recipe(
     )
 
 
-# --- pytest fixtures (import them into a test module or list this module in pytest_plugins) ---
+# --- pytest fixtures: `pytest_plugins = ["builder.testing"]`, or import them by name ---
 
 try:
     import pytest

@@ -12,7 +12,8 @@ import pytest
 from builder import Example, Pair, RecipeContext, recipe
 from builder.docgen import main, render_cli, render_recipes
 from builder.registry import BUILT_IN, Registry
-from builder.testing import make_pair  # noqa: F401  (pytest fixture)
+
+pytest_plugins = ["builder.testing"]  # the make_pair fixture
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 REGENERATE = "stale: run `python -m builder.docgen` from the repository root and commit docs/"
@@ -29,20 +30,28 @@ def test_cli_reference_is_current() -> None:
     made_with = re.search(r"as printed by Python (\d+)\.(\d+)", text)
     assert made_with, "docs/cli.md does not say which Python printed it"
     if tuple(map(int, made_with.groups())) != sys.version_info[:2]:
-        pytest.skip(f"docs/cli.md was generated on Python {'.'.join(made_with.groups())}; argparse differs here")
+        pytest.skip(
+            f"docs/cli.md was generated on Python {'.'.join(made_with.groups())}; argparse differs here"
+        )
     assert text == render_cli(), REGENERATE
 
 
 def test_cli_reference_covers_every_command() -> None:
     """Every command and subcommand has a section."""
     text = render_cli()
-    for command in ("twcasual", "twcasual build", "twcasual recipes list", "twcasual recipes show",
-                    "twcasual annotate"):
+    for command in (
+        "twcasual",
+        "twcasual build",
+        "twcasual recipes list",
+        "twcasual recipes show",
+        "twcasual annotate",
+    ):
         assert f"## `{command}`\n" in text
 
 
-def test_check_mode_reports_stale_pages_and_writing_fixes_them(tmp_path: Path,
-                                                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_check_mode_reports_stale_pages_and_writing_fixes_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """`--check` exits 1 on a missing page and writes nothing; a plain run writes, then --check is 0."""
     assert main(["--out", str(tmp_path), "--check"]) == 1
     assert "stale:" in capsys.readouterr().err and not any(tmp_path.iterdir())
@@ -62,8 +71,12 @@ def test_recipe_page_lists_built_ins_only_with_an_example(make_pair: Callable[..
         """
         found = [s.text for s in pair.style.particles] if pair.style else []
         for particle in found:
-            yield Example(instruction=f"```{particle}``` 是什麼語氣？", output=f"「{particle}」讓語氣比較輕鬆。",
-                          extra={"particles": found}, synthetic=True)
+            yield Example(
+                instruction=f"```{particle}``` 是什麼語氣？",
+                output=f"「{particle}」讓語氣比較輕鬆。",
+                extra={"particles": found},
+                synthetic=True,
+            )
 
     @recipe("outside-plugin", version="1.0.0")
     def outside_plugin(pair: Pair, ctx: RecipeContext) -> Iterator[Example]:
@@ -73,13 +86,17 @@ def test_recipe_page_lists_built_ins_only_with_an_example(make_pair: Callable[..
     registry = Registry()
     registry.register(quote_particles, BUILT_IN)
     registry.register(outside_plugin, "some-package 1.0.0")
-    pairs = [make_pair("The shop is closed.", "店關了。", line=1),
-             make_pair("Okay, okay, I am coming.", "好啦好啦，我來了啦。", line=2),
-             make_pair("That is amazing.", "也太厲害了吧。", line=3)]
+    pairs = [
+        make_pair("The shop is closed.", "店關了。", line=1),
+        make_pair("Okay, okay, I am coming.", "好啦好啦，我來了啦。", line=2),
+        make_pair("That is amazing.", "也太厲害了吧。", line=3),
+    ]
     page = render_recipes(registry, pairs)
     assert "outside-plugin" not in page
     assert "twcasual ships 1 recipes." in page
-    assert "| [`quote-particles`](#quote-particles) | 3.1.4 | List the particles of a line. |" in page
+    assert (
+        "| [`quote-particles`](#quote-particles) | 3.1.4 | List the particles of a line. |" in page
+    )
     assert "- extra fields: `particles`" in page
     assert "Skips lines without particles." in page
     assert "From the golden pair at `<test>:2`:" in page

@@ -62,7 +62,10 @@ def test_recipe_that_raises_stops_the_build_with_one_line(tmp_path: Path) -> Non
     with pytest.raises(RecipeError) as caught:
         build(config, out, registry=_registry(_raises, "fragile"))
     message = str(caught.value)
-    assert message == "recipe 'fragile' 1.2.3 failed on pair pairs.txt:5: ValueError: no template for rain"
+    assert (
+        message
+        == "recipe 'fragile' 1.2.3 failed on pair pairs.txt:5: ValueError: no template for rain"
+    )
     assert not out.exists()
     assert _leftovers(tmp_path) == []
 
@@ -96,12 +99,16 @@ def test_skip_errors_sets_the_pair_aside_and_counts_it(tmp_path: Path) -> None:
 
 def _empty_output(pair: Pair, ctx: RecipeContext) -> Iterator[Any]:
     """Yield an example with an empty assistant turn on one pair."""
-    yield Example(instruction="說說看：", input=pair.en, output="" if TRIGGER in pair.en else pair.zh)
+    yield Example(
+        instruction="說說看：", input=pair.en, output="" if TRIGGER in pair.en else pair.zh
+    )
 
 
 def _wrong_type(pair: Pair, ctx: RecipeContext) -> Iterator[Any]:
     """Yield a number as the instruction on one pair."""
-    yield Example(instruction=42 if TRIGGER in pair.en else "說說看：", input=pair.en, output=pair.zh)  # type: ignore[arg-type]
+    yield Example(
+        instruction=42 if TRIGGER in pair.en else "說說看：", input=pair.en, output=pair.zh
+    )  # type: ignore[arg-type]
 
 
 def _not_an_example(pair: Pair, ctx: RecipeContext) -> Iterator[Any]:
@@ -127,7 +134,9 @@ MALFORMED = [
 
 
 @pytest.mark.parametrize(("function", "problem"), MALFORMED, ids=[p for _, p in MALFORMED])
-def test_malformed_example_stops_the_build_naming_the_problem(tmp_path: Path, function: Any, problem: str) -> None:
+def test_malformed_example_stops_the_build_naming_the_problem(
+    tmp_path: Path, function: Any, problem: str
+) -> None:
     """An empty turn, a wrong type or Simplified output is reported like a raise, with the problem."""
     config = _config(tmp_path, {"sloppy": {}})
     out = tmp_path / "out"
@@ -140,7 +149,9 @@ def test_malformed_example_stops_the_build_naming_the_problem(tmp_path: Path, fu
 
 
 @pytest.mark.parametrize(("function", "problem"), MALFORMED, ids=[p for _, p in MALFORMED])
-def test_malformed_example_is_set_aside_with_skip_errors(tmp_path: Path, function: Any, problem: str) -> None:
+def test_malformed_example_is_set_aside_with_skip_errors(
+    tmp_path: Path, function: Any, problem: str
+) -> None:
     """With skip_errors a malformed example sets its pair aside, counted as malformed."""
     config = _config(tmp_path, {"sloppy": {}})
     out = tmp_path / "out"
@@ -161,7 +172,11 @@ def test_multi_line_exception_message_still_gives_one_line(tmp_path: Path) -> No
         yield  # pragma: no cover
 
     with pytest.raises(RecipeError) as caught:
-        build(_config(tmp_path, {"chatty": {}}), tmp_path / "out", registry=_registry(chatty, "chatty"))
+        build(
+            _config(tmp_path, {"chatty": {}}),
+            tmp_path / "out",
+            registry=_registry(chatty, "chatty"),
+        )
     assert "\n" not in str(caught.value)
 
 
@@ -184,11 +199,15 @@ def _cli_setup(folder: Path) -> Path:
     _write_input(folder)
     (folder / "fragile.py").write_text(textwrap.dedent(FRAGILE_FILE), encoding="utf-8")
     config = folder / "build.toml"
-    config.write_text('[input]\npaths = ["pairs.txt"]\n\n[recipes."fragile.py"]\n', encoding="utf-8")
+    config.write_text(
+        '[input]\npaths = ["pairs.txt"]\n\n[recipes."fragile.py"]\n', encoding="utf-8"
+    )
     return config
 
 
-def test_cli_recipe_error_is_one_stderr_line_and_nonzero_exit(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_recipe_error_is_one_stderr_line_and_nonzero_exit(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """Without --debug the CLI prints one line, no traceback, exits non-zero, writes no output."""
     config = _cli_setup(tmp_path)
     out = tmp_path / "out"
@@ -207,15 +226,21 @@ def test_cli_debug_shows_the_traceback(tmp_path: Path) -> None:
     """With --debug the error propagates, with the recipe's own exception as its cause."""
     config = _cli_setup(tmp_path)
     with pytest.raises(RecipeError) as caught:
-        main(["--debug", "build", "--config", str(config), "--out", str(tmp_path / "out"), "--quiet"])
+        main(
+            ["--debug", "build", "--config", str(config), "--out", str(tmp_path / "out"), "--quiet"]
+        )
     assert isinstance(caught.value.__cause__, ValueError)
 
 
-def test_cli_skip_errors_finishes_the_build(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_skip_errors_finishes_the_build(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """--skip-errors builds the rest and reports the pair set aside."""
     config = _cli_setup(tmp_path)
     out = tmp_path / "out"
-    assert main(["build", "--config", str(config), "--out", str(out), "--quiet", "--skip-errors"]) == 0
+    assert (
+        main(["build", "--config", str(config), "--out", str(out), "--quiet", "--skip-errors"]) == 0
+    )
     capsys.readouterr()
     report = json.loads((out / "build_report.json").read_text(encoding="utf-8"))
     assert report["totals"]["pairs_set_aside"] == {"recipe_error:ValueError": 1}

@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 
 from builder import formats
 from builder.errors import BuildError, ConfigError
-import pyarrow.parquet as pq
-
 from builder.export import records_to_table, shard_name
 from builder.formats import dataset_name, write_exports
 from builder.types import Example, Pair, Record, Source
@@ -42,7 +41,9 @@ def _shards(out: Path) -> dict[str, dict[str, int]]:
         (out / recipe).mkdir(parents=True)
         for split, shards in parts.items():
             for index, shard in enumerate(shards):
-                pq.write_table(records_to_table(shard), out / recipe / shard_name(split, index, len(shards)))
+                pq.write_table(
+                    records_to_table(shard), out / recipe / shard_name(split, index, len(shards))
+                )
             counts.setdefault(recipe, {})[split] = sum(len(s) for s in shards)
     return counts
 
@@ -51,16 +52,21 @@ def _read_jsonl(path: Path) -> list[dict[str, object]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
-def test_jsonl_export_writes_chat_shape_per_config_and_all(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_jsonl_export_writes_chat_shape_per_config_and_all(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Every config and split gets a chat-shape JSONL file, and `all` holds every config's rows."""
     monkeypatch.setattr(formats, "_BATCH_ROWS", 1)  # many batches, to exercise the streaming
     counts = _shards(tmp_path)
     written = write_exports(tmp_path, ["parquet", "jsonl"], counts)
     root = tmp_path / "jsonl"
     assert sorted(p.relative_to(root).as_posix() for p in written) == [
-        "all/test.jsonl", "all/train.jsonl",
-        "casual-to-en/test.jsonl", "casual-to-en/train.jsonl",
-        "en-to-casual/test.jsonl", "en-to-casual/train.jsonl",
+        "all/test.jsonl",
+        "all/train.jsonl",
+        "casual-to-en/test.jsonl",
+        "casual-to-en/train.jsonl",
+        "en-to-casual/test.jsonl",
+        "en-to-casual/train.jsonl",
     ]
     rows = _read_jsonl(root / "en-to-casual" / "train.jsonl")
     assert len(rows) == 4
@@ -81,7 +87,9 @@ def test_jsonl_is_unescaped_and_byte_identical_on_rebuild(tmp_path: Path) -> Non
     write_exports(second, ["jsonl", "llama-factory"], _shards(second))
     text = (first / "jsonl" / "casual-to-en" / "train.jsonl").read_text(encoding="utf-8")
     assert "國定假日" in text and "\\u" not in text
-    for path in sorted(p for p in first.rglob("*") if p.is_file() and p.suffix in (".jsonl", ".json")):
+    for path in sorted(
+        p for p in first.rglob("*") if p.is_file() and p.suffix in (".jsonl", ".json")
+    ):
         assert path.read_bytes() == (second / path.relative_to(first)).read_bytes(), path
 
 
@@ -92,9 +100,12 @@ def test_llama_factory_dataset_info_names_every_config_and_split(tmp_path: Path)
     root = tmp_path / "llama_factory"
     info = json.loads((root / "dataset_info.json").read_text(encoding="utf-8"))
     assert sorted(info) == [
-        "twcasual_all", "twcasual_all_test",
-        "twcasual_casual_to_en", "twcasual_casual_to_en_test",
-        "twcasual_en_to_casual", "twcasual_en_to_casual_test",
+        "twcasual_all",
+        "twcasual_all_test",
+        "twcasual_casual_to_en",
+        "twcasual_casual_to_en_test",
+        "twcasual_en_to_casual",
+        "twcasual_en_to_casual_test",
     ]
     entry = info["twcasual_en_to_casual"]
     assert entry["file_name"] == "train/en_to_casual.jsonl"
@@ -117,14 +128,19 @@ def test_llama_factory_files_load_the_way_llama_factory_loads_them(tmp_path: Pat
     info = json.loads((root / "dataset_info.json").read_text(encoding="utf-8"))
     cache = str(tmp_path / "cache")
 
-    single = load_dataset("json", data_files=[str(root / info["twcasual_en_to_casual"]["file_name"])],
-                          split="train", cache_dir=cache)
+    single = load_dataset(
+        "json",
+        data_files=[str(root / info["twcasual_en_to_casual"]["file_name"])],
+        split="train",
+        cache_dir=cache,
+    )
     assert single.num_rows == 4
     assert [m["role"] for m in single[0]["messages"]] == ["user", "assistant"]
 
     folder = root / info["twcasual_all"]["file_name"]
-    every = load_dataset("json", data_files=sorted(str(p) for p in folder.iterdir()), split="train",
-                         cache_dir=cache)
+    every = load_dataset(
+        "json", data_files=sorted(str(p) for p in folder.iterdir()), split="train", cache_dir=cache
+    )
     assert every.num_rows == 8
 
 
@@ -158,5 +174,7 @@ def test_row_count_mismatch_with_the_build_is_an_error(tmp_path: Path) -> None:
     """If the shards hold fewer rows than the build counted, the export says so."""
     counts = _shards(tmp_path)
     counts["en-to-casual"]["train"] += 1
-    with pytest.raises(BuildError, match="en-to-casual/train: 4 rows in the shards, the build counted 5"):
+    with pytest.raises(
+        BuildError, match="en-to-casual/train: 4 rows in the shards, the build counted 5"
+    ):
         write_exports(tmp_path, ["jsonl"], counts)

@@ -43,21 +43,48 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     root = tmp_path_factory.mktemp("plugin")
     source = root / "source"
     # Build from a copy: an in-tree build would leave build/ and *.egg-info in the repository.
-    shutil.copytree(EXAMPLE, source, ignore=shutil.ignore_patterns("build", "*.egg-info", "__pycache__"))
+    shutil.copytree(
+        EXAMPLE, source, ignore=shutil.ignore_patterns("build", "*.egg-info", "__pycache__")
+    )
     target = root / "site"
     done = subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--no-index", "--no-deps",
-         "--no-build-isolation", "--disable-pip-version-check", "--target", str(target), str(source)],
-        capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-index",
+            "--no-deps",
+            "--no-build-isolation",
+            "--disable-pip-version-check",
+            "--target",
+            str(target),
+            str(source),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     yield target
 
 
 def _twcasual(site: Path, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(site), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep))
-    return subprocess.run([sys.executable, "-m", "builder", *args], capture_output=True, text=True,
-                          env=env, cwd=cwd, check=False)
+    env = dict(
+        os.environ,
+        PYTHONPATH=os.pathsep.join([str(site), os.environ.get("PYTHONPATH", "")]).rstrip(
+            os.pathsep
+        ),
+    )
+    return subprocess.run(
+        [sys.executable, "-m", "builder", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
+        check=False,
+    )
 
 
 def test_recipes_list_shows_the_plugin_with_its_package(site: Path) -> None:
@@ -78,8 +105,18 @@ def test_recipes_list_shows_the_plugin_with_its_package(site: Path) -> None:
 
 def test_recipes_show_renders_the_plugin(site: Path) -> None:
     """`twcasual recipes show` runs the installed recipe with a parameter."""
-    done = _twcasual(site, "recipes", "show", "particle-hint", "--en", PAIRS[1][0], "--zh", PAIRS[1][1],
-                     "--param", "max_per_pair=2")
+    done = _twcasual(
+        site,
+        "recipes",
+        "show",
+        "particle-hint",
+        "--en",
+        PAIRS[1][0],
+        "--zh",
+        PAIRS[1][1],
+        "--param",
+        "max_per_pair=2",
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.count('"recipe": "particle-hint"') == 2
     assert '"extra": "{\\"particle\\": \\"囉\\"}"' in done.stdout
@@ -87,13 +124,17 @@ def test_recipes_show_renders_the_plugin(site: Path) -> None:
 
 def test_a_build_selecting_the_plugin_writes_its_config(site: Path, tmp_path: Path) -> None:
     """A config selecting particle-hint builds an OUT/particle-hint/ config with its records."""
-    (tmp_path / "pairs.txt").write_text("".join(f"{en}\n{zh}\n" for en, zh in PAIRS), encoding="utf-8")
+    (tmp_path / "pairs.txt").write_text(
+        "".join(f"{en}\n{zh}\n" for en, zh in PAIRS), encoding="utf-8"
+    )
     (tmp_path / "build.toml").write_text(
         '[input]\npaths = ["pairs.txt"]\n\n[split]\nratios = { train = 1.0 }\n\n'
         "[recipes.en-to-casual]\n\n[recipes.particle-hint]\nmax_per_pair = 2\n",
         encoding="utf-8",
     )
-    done = _twcasual(site, "build", "--config", "build.toml", "--out", "out", "--quiet", cwd=tmp_path)
+    done = _twcasual(
+        site, "build", "--config", "build.toml", "--out", "out", "--quiet", cwd=tmp_path
+    )
     assert done.returncode == 0, done.stderr
     shards = sorted((tmp_path / "out" / "particle-hint").glob("*.parquet"))
     assert shards, "no particle-hint shards"
@@ -111,7 +152,11 @@ def test_the_plugin_own_tests_pass_with_the_kit(site: Path, tmp_path: Path) -> N
     env = dict(os.environ, PYTHONPATH=str(site))
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(EXAMPLE / "tests")],
-        capture_output=True, text=True, env=env, cwd=tmp_path, check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        check=False,
     )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
     assert "4 passed" in done.stdout

@@ -15,7 +15,9 @@ from builder.cli import main
 from builder.config import config_from_mapping
 from builder.errors import ConfigError, RecipeError
 from builder.registry import BUILT_IN, Recipe, Registry, default_registry
-from builder.testing import check_recipe, golden_pairs, make_pair  # noqa: F401  (pytest fixtures)
+from builder.testing import check_recipe
+
+pytest_plugins = ["builder.testing"]  # the make_pair fixture
 
 REGISTERED = list(default_registry())
 
@@ -120,7 +122,10 @@ def test_unknown_name_lists_available_recipes() -> None:
     registry = Registry()
     registry.register(recipe("en-to-casual", version="1.0.0")(_pair_recipe))
     registry.register(recipe("casual-to-en", version="1.0.0")(_pair_recipe))
-    with pytest.raises(ConfigError, match=r"^unknown recipe 'en-to-casaul'\. Available: casual-to-en, en-to-casual$"):
+    with pytest.raises(
+        ConfigError,
+        match=r"^unknown recipe 'en-to-casaul'\. Available: casual-to-en, en-to-casual$",
+    ):
         registry.get("en-to-casaul")
 
 
@@ -129,7 +134,9 @@ def test_unknown_name_in_a_config_lists_available_recipes(tmp_path: Path) -> Non
     from builder.pipeline import select_steps
 
     config = config_from_mapping({"recipes": {"en-to-casaul": {}}}, base=tmp_path)
-    with pytest.raises(ConfigError, match=r"unknown recipe 'en-to-casaul'\. Available: .*en-to-casual"):
+    with pytest.raises(
+        ConfigError, match=r"unknown recipe 'en-to-casaul'\. Available: .*en-to-casual"
+    ):
         select_steps(config, default_registry())
 
 
@@ -154,7 +161,9 @@ def _write(folder: Path, name: str, source: str) -> Path:
     return path
 
 
-def test_load_file_registers_the_recipes_in_it(tmp_path: Path, make_pair: Callable[..., Pair]) -> None:
+def test_load_file_registers_the_recipes_in_it(
+    tmp_path: Path, make_pair: Callable[..., Pair]
+) -> None:
     """A file's recipes are registered with the file as their origin, and they run."""
     registry = Registry()
     loaded = registry.load_file(_write(tmp_path, "ask.py", FILE_RECIPE), display="ask.py")
@@ -162,7 +171,9 @@ def test_load_file_registers_the_recipes_in_it(tmp_path: Path, make_pair: Callab
     assert registry.get("ask-for-zh").origin == "file ask.py"
     pair = make_pair("The night market opens at six.", "夜市六點才開啦。")
     (example,) = registry.get("ask-for-zh").run(pair)
-    assert example.output == "夜市六點才開啦。" and example.input == "The night market opens at six."
+    assert (
+        example.output == "夜市六點才開啦。" and example.input == "The night market opens at six."
+    )
 
 
 def test_load_file_through_a_config(tmp_path: Path) -> None:
@@ -196,7 +207,9 @@ def test_file_recipe_passes_check_recipe_across_processes(tmp_path: Path) -> Non
 # --- RecipeContext -----------------------------------------------------------------------------
 
 
-def test_context_picks_are_the_same_for_the_same_recipe_and_pair(make_pair: Callable[..., Pair]) -> None:
+def test_context_picks_are_the_same_for_the_same_recipe_and_pair(
+    make_pair: Callable[..., Pair],
+) -> None:
     """Two contexts for one recipe and pair draw the same sequence."""
     pair = make_pair("The bus is late again.", "公車又遲到了啦。")
     options = list(range(1000))
@@ -237,7 +250,12 @@ def _local_registry() -> tuple[Registry, Recipe]:
         """Ask to say the casual line again, recording its length."""
         if len(pair.zh) < 4:
             return
-        yield Example(instruction="請再講一次這句：", input=pair.zh, output=pair.zh, extra={"length": len(pair.zh)})
+        yield Example(
+            instruction="請再講一次這句：",
+            input=pair.zh,
+            output=pair.zh,
+            extra={"length": len(pair.zh)},
+        )
 
     registry = Registry()
     return registry, registry.register(repeat_casual, "test")
@@ -256,12 +274,26 @@ def test_local_recipe_through_the_api(make_pair: Callable[..., Pair]) -> None:
         check_recipe(item)
 
 
-def test_local_recipe_through_the_cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_local_recipe_through_the_cli(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     """`twcasual recipes show` renders the local recipe's record; `list` shows it with its origin."""
     registry, _ = _local_registry()
     monkeypatch.setattr(builder.registry, "default_registry", lambda: registry)
-    assert main(["recipes", "show", "repeat-casual", "--en", "It is really cold this morning.",
-                 "--zh", "今天早上超冷的啦。"]) == 0
+    assert (
+        main(
+            [
+                "recipes",
+                "show",
+                "repeat-casual",
+                "--en",
+                "It is really cold this morning.",
+                "--zh",
+                "今天早上超冷的啦。",
+            ]
+        )
+        == 0
+    )
     row = json.loads(capsys.readouterr().out)
     assert row["recipe"] == "repeat-casual" and row["recipe_version"] == "0.1.0"
     assert row["messages"][1] == {"role": "assistant", "content": "今天早上超冷的啦。"}
@@ -269,17 +301,36 @@ def test_local_recipe_through_the_cli(monkeypatch: pytest.MonkeyPatch, capsys: p
 
     assert main(["recipes", "list", "--json"]) == 0
     (listed,) = json.loads(capsys.readouterr().out)
-    assert listed == {"name": "repeat-casual", "version": "0.1.0", "origin": "test",
-                      "description": "Ask to say the casual line again, recording its length."}
+    assert listed == {
+        "name": "repeat-casual",
+        "version": "0.1.0",
+        "origin": "test",
+        "description": "Ask to say the casual line again, recording its length.",
+    }
 
 
-def test_file_recipe_through_the_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                     capsys: pytest.CaptureFixture[str]) -> None:
+def test_file_recipe_through_the_cli(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     """`--file` loads a recipe for `show` and `list`; a skipped pair says so."""
     path = _write(tmp_path, "ask.py", FILE_RECIPE)
     monkeypatch.chdir(tmp_path)
-    assert main(["recipes", "show", "ask-for-zh", "--file", "ask.py",
-                 "--en", "The night market opens at six.", "--zh", "夜市六點才開啦。"]) == 0
+    assert (
+        main(
+            [
+                "recipes",
+                "show",
+                "ask-for-zh",
+                "--file",
+                "ask.py",
+                "--en",
+                "The night market opens at six.",
+                "--zh",
+                "夜市六點才開啦。",
+            ]
+        )
+        == 0
+    )
     row = json.loads(capsys.readouterr().out)
     assert row["recipe"] == "ask-for-zh" and row["input"] == "The night market opens at six."
     assert row["source_file"] == "<command line>"

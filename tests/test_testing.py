@@ -9,7 +9,10 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from builder import Example, Pair, RecipeContext, recipe
-from builder.testing import check_recipe, golden_pairs, load_golden_pairs, make_pair, new_pair  # noqa: F401
+from builder.testing import check_recipe, load_golden_pairs, new_pair
+
+# The kit's fixtures (golden_pairs, make_pair), loaded the way a contributor's tests load them.
+pytest_plugins = ["builder.testing"]
 
 # Module-level recipes, so check_recipe's second process can import them from this file.
 
@@ -18,7 +21,9 @@ from builder.testing import check_recipe, golden_pairs, load_golden_pairs, make_
 def first_word_of_a_set(pair: Pair, ctx: RecipeContext) -> Iterator[Example]:
     """Start the prompt with whichever word a set yields first (depends on the hash seed)."""
     words = {word.strip(".,?!").lower() for word in pair.en.split()}
-    yield Example(instruction=f"Start from '{next(iter(words))}'. 用口語講：", input=pair.en, output=pair.zh)
+    yield Example(
+        instruction=f"Start from '{next(iter(words))}'. 用口語講：", input=pair.en, output=pair.zh
+    )
 
 
 @recipe("sneaky-lookup", version="0.0.1")
@@ -31,7 +36,9 @@ def sneaky_lookup(pair: Pair, ctx: RecipeContext) -> Iterator[Example]:
     yield Example(instruction="用口語講：", input=pair.en, output=pair.zh)
 
 
-def _local(name: str, function: Callable[[Pair, RecipeContext], Iterator[Example]], **kwargs: object):  # type: ignore[no-untyped-def]
+def _local(
+    name: str, function: Callable[[Pair, RecipeContext], Iterator[Example]], **kwargs: object
+):  # type: ignore[no-untyped-def]
     function.__doc__ = function.__doc__ or "A recipe made for one test."
     return recipe(name, version="0.0.1", **kwargs)(function)  # type: ignore[arg-type]
 
@@ -79,11 +86,18 @@ def test_global_random_is_caught_as_nondeterminism() -> None:
     """Choices drawn from the global random module differ between runs."""
 
     def noisy(pair: Pair, ctx: RecipeContext) -> Iterator[Example]:
-        yield Example(instruction=random.choice(["用口語講：", "講白話一點：", "換句話說："]) + str(random.random()),
-                      input=pair.en, output=pair.zh)
+        yield Example(
+            instruction=random.choice(["用口語講：", "講白話一點：", "換句話說："])
+            + str(random.random()),
+            input=pair.en,
+            output=pair.zh,
+        )
 
-    with pytest.raises(AssertionError, match=r"recipe 'noisy' 0\.0\.1 on pair golden_pairs\.jsonl:\d+ .*"
-                                             r"output differs between two runs in one process"):
+    with pytest.raises(
+        AssertionError,
+        match=r"recipe 'noisy' 0\.0\.1 on pair golden_pairs\.jsonl:\d+ .*"
+        r"output differs between two runs in one process",
+    ):
         check_recipe(_local("noisy", noisy), cross_process=False)
 
 
@@ -101,14 +115,19 @@ def test_state_kept_between_calls_is_caught() -> None:
 
 def test_hash_seed_dependence_is_caught_in_the_second_process() -> None:
     """Set iteration order agrees within one process but not in a process with another hash seed."""
-    with pytest.raises(AssertionError, match="'first-word-of-a-set' .*output differs in a second process"):
+    with pytest.raises(
+        AssertionError, match="'first-word-of-a-set' .*output differs in a second process"
+    ):
         check_recipe(first_word_of_a_set)
 
 
 def test_network_use_is_caught_even_when_the_recipe_swallows_the_error() -> None:
     """A connection attempt fails the check even if the recipe catches the error."""
-    with pytest.raises(AssertionError, match=r"'sneaky-lookup' .*golden_pairs\.jsonl:1 .*tried to reach the "
-                                             r"network: socket\.create_connection\(\('dictionary\.invalid', 443\)\)"):
+    with pytest.raises(
+        AssertionError,
+        match=r"'sneaky-lookup' .*golden_pairs\.jsonl:1 .*tried to reach the "
+        r"network: socket\.create_connection\(\('dictionary\.invalid', 443\)\)",
+    ):
         check_recipe(sneaky_lookup)
 
 
@@ -126,8 +145,11 @@ def test_simplified_output_names_the_pair() -> None:
     def mainland(pair: Pair, ctx: RecipeContext) -> Iterator[Example]:
         yield Example(instruction="用口語講：", input=pair.en, output="这个真的很好吃")
 
-    with pytest.raises(AssertionError, match=r"recipe 'mainland' 0\.0\.1 failed on pair golden_pairs\.jsonl:1: "
-                                             r"malformed example: output is in Simplified script"):
+    with pytest.raises(
+        AssertionError,
+        match=r"recipe 'mainland' 0\.0\.1 failed on pair golden_pairs\.jsonl:1: "
+        r"malformed example: output is in Simplified script",
+    ):
         check_recipe(_local("mainland", mainland), cross_process=False)
 
 
@@ -138,7 +160,9 @@ def test_empty_turn_and_undeclared_field_are_caught() -> None:
         yield Example(instruction="  ", input="", output=pair.zh)
 
     def undeclared(pair: Pair, ctx: RecipeContext) -> Iterator[Example]:
-        yield Example(instruction="用口語講：", input=pair.en, output=pair.zh, extra={"mood": "chill"})
+        yield Example(
+            instruction="用口語講：", input=pair.en, output=pair.zh, extra={"mood": "chill"}
+        )
 
     with pytest.raises(AssertionError, match="empty instruction"):
         check_recipe(_local("blank", blank), cross_process=False)
@@ -150,9 +174,13 @@ def test_extra_that_is_not_json_fails_the_schema_check() -> None:
     """A declared extra field holding a set cannot go into the dataset: the check says so."""
 
     def with_set(pair: Pair, ctx: RecipeContext) -> Iterator[Example]:
-        yield Example(instruction="用口語講：", input=pair.en, output=pair.zh, extra={"tags": {"casual"}})
+        yield Example(
+            instruction="用口語講：", input=pair.en, output=pair.zh, extra={"tags": {"casual"}}
+        )
 
-    with pytest.raises(AssertionError, match="records do not convert to the dataset schema: TypeError"):
+    with pytest.raises(
+        AssertionError, match="records do not convert to the dataset schema: TypeError"
+    ):
         check_recipe(_local("with-set", with_set, fields=("tags",)), cross_process=False)
 
 
@@ -164,7 +192,9 @@ def test_a_raise_on_a_golden_pair_names_it() -> None:
             raise KeyError("zoom")
         yield Example(instruction="用口語講：", input=pair.en, output=pair.zh)
 
-    with pytest.raises(AssertionError, match=r"'picky' 0\.0\.1 failed on pair golden_pairs\.jsonl:3: KeyError"):
+    with pytest.raises(
+        AssertionError, match=r"'picky' 0\.0\.1 failed on pair golden_pairs\.jsonl:3: KeyError"
+    ):
         check_recipe(_local("picky", picky), cross_process=False)
 
 
@@ -175,18 +205,26 @@ def test_a_recipe_that_makes_nothing_fails(make_pair: Callable[..., Pair]) -> No
         return iter(())
 
     with pytest.raises(AssertionError, match="made no example from any of 1 pairs"):
-        check_recipe(_local("never", never), pairs=[make_pair("Hello.", "哈囉。")], cross_process=False)
+        check_recipe(
+            _local("never", never), pairs=[make_pair("Hello.", "哈囉。")], cross_process=False
+        )
 
 
 def test_params_reach_the_recipe(make_pair: Callable[..., Pair]) -> None:
     """Parameters given to check_recipe arrive in ctx.params."""
 
     def prefixed(pair: Pair, ctx: RecipeContext) -> Iterator[Example]:
-        yield Example(instruction=f"{ctx.params['prefix']}用口語講：", input=pair.en, output=pair.zh)
+        yield Example(
+            instruction=f"{ctx.params['prefix']}用口語講：", input=pair.en, output=pair.zh
+        )
 
     item = _local("prefixed", prefixed)
-    report = check_recipe(item, pairs=[make_pair("See you later.", "等等見囉。")], params={"prefix": "嘿，"},
-                          cross_process=False)
+    report = check_recipe(
+        item,
+        pairs=[make_pair("See you later.", "等等見囉。")],
+        params={"prefix": "嘿，"},
+        cross_process=False,
+    )
     assert report.table.column("instruction").to_pylist() == ["嘿，用口語講："]
 
 

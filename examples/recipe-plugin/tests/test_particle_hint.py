@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from builder import Pair
-from builder.testing import check_recipe, make_pair  # noqa: F401  (make_pair is a pytest fixture)
 from twcasual_particle_hint import particle_hint
+
+from builder import Pair
+from builder.testing import check_recipe
+
+pytest_plugins = ["builder.testing"]  # the make_pair and golden_pairs fixtures
 
 
 def test_keeps_the_twcasual_contract() -> None:

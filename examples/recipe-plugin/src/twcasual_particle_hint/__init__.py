@@ -36,4 +36,6 @@ def particle_hint(pair: Pair, ctx: RecipeContext) -> Iterator[Example]:
     particles = list(dict.fromkeys(span.text for span in pair.style.particles))[:limit]
     for particle in particles:
         request = ctx.pick(REQUESTS).format(particle=particle)
-        yield Example(instruction=request, input=pair.en, output=pair.zh, extra={"particle": particle})
+        yield Example(
+            instruction=request, input=pair.en, output=pair.zh, extra={"particle": particle}
+        )
