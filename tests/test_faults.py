@@ -180,6 +180,27 @@ def test_multi_line_exception_message_still_gives_one_line(tmp_path: Path) -> No
     assert "\n" not in str(caught.value)
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="check_example does not check that extra is JSON; the shard writer fails later",
+)
+def test_extra_that_is_not_json_is_reported_with_the_pair(tmp_path: Path) -> None:
+    """An extra value that cannot be stored is a malformed example naming the pair, not a crash."""
+
+    def tagged(pair: Pair, ctx: RecipeContext) -> Iterator[Example]:
+        """Tag each example with a set, which JSON cannot hold."""
+        yield Example(
+            instruction="說說看：", input=pair.en, output=pair.zh, extra={"tags": {"casual"}}
+        )
+
+    registry = Registry()
+    registry.register(recipe("tagged", version="1.0.0", fields=("tags",))(tagged), "test")
+    with pytest.raises(
+        RecipeError, match=r"recipe 'tagged' 1\.0\.0 failed on pair pairs\.txt:1: malformed"
+    ):
+        build(_config(tmp_path, {"tagged": {}}), tmp_path / "out", registry=registry)
+
+
 # --- the command line --------------------------------------------------------------------------
 
 FRAGILE_FILE = f'''
