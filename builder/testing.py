@@ -90,11 +90,17 @@ class NetworkBlocked(OSError):
 # --- pairs ----------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=1)
+def _normalizer() -> Normalizer:
+    # One per process, like a build: making the OpenCC converter is the slow part.
+    return Normalizer()
+
+
 def new_pair(
     en: str, zh: str, *, file: str = "<test>", line: int = 1, annotate: bool = True
 ) -> Pair:
     """Normalise and annotate one English/zh-TW pair, exactly as a build would."""
-    result = Normalizer()(RawPair(en, zh, Source(file, line, line)))
+    result = _normalizer()(RawPair(en, zh, Source(file, line, line)))
     if isinstance(result, SetAside):
         # A pair the build would drop is a bad value, not a bad type: ValueError, not TypeError.
         raise ValueError(f"{file}:{line}: the build would set this pair aside: {result.reason}")  # noqa: TRY004
