@@ -45,18 +45,20 @@ def _hash_strings(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
 
 
 class SplitAssignments(Mapping[str, str]):
-    """pair_id -> split of one release: sorted hashes, one byte per pair, the ids as one Arrow array."""
+    """pair_id -> split of one release, as sorted 64-bit hashes, split codes and the ids in Arrow.
 
-    def __init__(self, pair_ids: pa.Array, codes: np.ndarray, names: tuple[str, ...]) -> None:
-        hashes = _hash_strings(pair_ids)
+    About 40 bytes a pair; lookups hash the id, binary-search, then compare the string.
+    """
+
+    def __init__(self, ids: pa.ChunkedArray, codes: np.ndarray, names: tuple[str, ...], hashes: np.ndarray) -> None:
         order = np.argsort(hashes, kind="stable")
         hashes = hashes[order]
         keep = np.ones(len(hashes), dtype=bool)
         keep[1:] = hashes[1:] != hashes[:-1]  # a pair listed twice (several configs) counts once
-        order = order[keep]
+        self.order: np.ndarray = order[keep]  # sorted position -> row in `ids`
         self.hashes: np.ndarray = hashes[keep]
-        self.codes: np.ndarray = np.asarray(codes, dtype=np.int16)[order]
-        self.ids: pa.Array = pair_ids.take(pa.array(order))
+        self.codes: np.ndarray = np.asarray(codes, dtype=np.int16)[self.order]
+        self.ids = ids
         self.names = names
 
     @classmethod
@@ -64,6 +66,7 @@ class SplitAssignments(Mapping[str, str]):
         """Read (file, split) sources: splits.parquet (split None: a `split` column) or shards."""
         ids: list[pa.Array] = []
         codes: list[np.ndarray] = []
+        hashes: list[np.ndarray] = []  # hashed batch by batch: never every id as Python strings
         names: list[str] = []
         for path, split in sources:
             columns = ["pair_id"] if split else ["pair_id", "split"]
@@ -72,13 +75,22 @@ class SplitAssignments(Mapping[str, str]):
                 names += [n for n in pc.unique(labels).to_pylist() if n not in names]
                 codes.append(pc.index_in(labels, value_set=pa.array(names)).to_numpy(zero_copy_only=False))
                 ids.append(batch.column(0).cast(pa.large_string()))  # one type, whatever was written
-        joined = pa.concat_arrays(ids) if ids else pa.array([], pa.large_string())
-        return cls(joined, np.concatenate(codes) if codes else np.zeros(0, np.int16), tuple(names))
+                hashes.append(_hash_strings(batch.column(0)))
+        return cls(
+            pa.chunked_array(ids, type=pa.large_string()),
+            np.concatenate(codes) if codes else np.zeros(0, np.int16),
+            tuple(names),
+            np.concatenate(hashes) if hashes else np.zeros(0, np.uint64),
+        )
+
+    def id_at(self, positions: np.ndarray) -> pa.Array:
+        """Return the pair ids at sorted `positions`."""
+        return self.ids.take(pa.array(self.order[positions], pa.int64())).combine_chunks()
 
     def _find(self, pair_id: str) -> int:
         key = np.uint64(xxhash.xxh3_64_intdigest(pair_id.encode()))
         at = int(np.searchsorted(self.hashes, key))
-        if at < len(self.hashes) and self.hashes[at] == key and self.ids[at].as_py() == pair_id:
+        if at < len(self.hashes) and self.hashes[at] == key and self.ids[int(self.order[at])].as_py() == pair_id:
             return at
         return -1
 
@@ -92,8 +104,8 @@ class SplitAssignments(Mapping[str, str]):
         return isinstance(pair_id, str) and self._find(pair_id) >= 0
 
     def __iter__(self) -> Iterator[str]:
-        for start in range(0, len(self.ids), _BATCH):
-            yield from self.ids.slice(start, _BATCH).to_pylist()
+        for start in range(0, len(self.hashes), _BATCH):
+            yield from self.id_at(np.arange(start, min(start + _BATCH, len(self.hashes)))).to_pylist()
 
     def __len__(self) -> int:
         return len(self.hashes)
@@ -388,13 +400,12 @@ def _stability(old: SplitAssignments, new: SplitAssignments) -> Stability:
     at = np.minimum(np.searchsorted(new.hashes, old.hashes), len(new.hashes) - 1)
     found = np.flatnonzero(new.hashes[at] == old.hashes)
     # Hashes found a candidate; the strings decide (a hash collision must not fake a match).
-    equal = pc.equal(old.ids.take(pa.array(found)), new.ids.take(pa.array(at[found])))
-    found = found[equal.to_numpy(zero_copy_only=False)]
+    found = found[pc.equal(old.id_at(found), new.id_at(at[found])).to_numpy(zero_copy_only=False)]
     to_new = np.array([new.names.index(n) if n in new.names else -1 for n in old.names] or [-1], dtype=np.int16)
     same = to_new[old.codes[found]] == new.codes[at[found]]
     moved = found[~same]
     named = tuple(
-        MovedPair(old.ids[int(i)].as_py(), old.names[int(old.codes[i])], new.names[int(new.codes[at[i]])])
-        for i in moved[:100]
+        MovedPair(pair_id, old.names[int(old.codes[i])], new.names[int(new.codes[at[i]])])
+        for i, pair_id in zip(moved[:100], old.id_at(moved[:100]).to_pylist())
     )
     return Stability(len(old), int(found.size), int(same.sum()), int(moved.size), named)
