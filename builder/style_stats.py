@@ -1,0 +1,199 @@
+"""Style statistics of a build, for the dataset card and the build report.
+
+`StyleStats` keeps counters only (keyed by particle, marker and Mainland term, all from bounded
+lists), so memory does not grow with the number of lines. Add each pair's style once per split
+(not once per record: a pair feeds several recipes).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+from xml.sax.saxutils import escape
+
+from builder.lexicon import PARTICLES
+from builder.types import Style
+
+__all__ = ["StyleStats"]
+
+_ORDER = {p: k for k, p in enumerate(PARTICLES)}
+
+
+@dataclass
+class _Split:
+    lines: int = 0
+    chars: int = 0
+    lines_with_particle: int = 0
+    particles: int = 0
+    interjections: int = 0
+    lines_with_mainland: int = 0
+    by_particle: Counter[str] = field(default_factory=Counter)
+    lines_by_particle: Counter[str] = field(default_factory=Counter)
+    markers: Counter[str] = field(default_factory=Counter)
+    mainland: Counter[str] = field(default_factory=Counter)
+
+    def merge(self, other: _Split) -> None:
+        self.lines += other.lines
+        self.chars += other.chars
+        self.lines_with_particle += other.lines_with_particle
+        self.particles += other.particles
+        self.interjections += other.interjections
+        self.lines_with_mainland += other.lines_with_mainland
+        self.by_particle.update(other.by_particle)
+        self.lines_by_particle.update(other.lines_by_particle)
+        self.markers.update(other.markers)
+        self.mainland.update(other.mainland)
+
+
+def _pct(part: int, whole: int) -> float:
+    return round(100.0 * part / whole, 2) if whole else 0.0
+
+
+def _ranked(counter: Counter[str]) -> list[tuple[str, int]]:
+    """Sort by count, then by inventory order (particles) or by text: deterministic."""
+    return sorted(counter.items(), key=lambda kv: (-kv[1], _ORDER.get(kv[0], len(_ORDER)), kv[0]))
+
+
+class StyleStats:
+    """Accumulate the style of zh lines per split and render it for the card and the report."""
+
+    def __init__(self, top_markers: int = 10) -> None:
+        self.top_markers = top_markers
+        self._splits: dict[str, _Split] = {}
+
+    def add(self, style: Style, split: str = "train") -> None:
+        """Count one line's style in a split."""
+        counts = self._splits.setdefault(split, _Split())
+        counts.lines += 1
+        counts.chars += style.length
+        if style.particles:
+            counts.lines_with_particle += 1
+            counts.particles += len(style.particles)
+            counts.by_particle.update(span.text for span in style.particles)
+            counts.lines_by_particle.update({span.text for span in style.particles})
+        counts.interjections += len(style.interjections)
+        counts.markers.update(span.text for span in style.markers)
+        if style.mainland_terms:
+            counts.lines_with_mainland += 1
+            counts.mainland.update(span.text for span in style.mainland_terms)
+
+    def merge(self, other: StyleStats) -> None:
+        """Add another accumulator's counts (e.g. from a worker process)."""
+        for split, counts in other._splits.items():
+            self._splits.setdefault(split, _Split()).merge(counts)
+
+    @property
+    def splits(self) -> tuple[str, ...]:
+        """The splits seen, in the order they first appeared."""
+        return tuple(self._splits)
+
+    def _total(self) -> _Split:
+        total = _Split()
+        for counts in self._splits.values():
+            total.merge(counts)
+        return total
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the statistics as plain, JSON-ready data (for the build report)."""
+        total = self._total()
+
+        def split_dict(c: _Split) -> dict[str, Any]:
+            return {
+                "lines": c.lines,
+                "chars": c.chars,
+                "lines_with_particle": c.lines_with_particle,
+                "share_with_particle": _pct(c.lines_with_particle, c.lines),
+                "particles": c.particles,
+                "particles_per_100_chars": round(100.0 * c.particles / c.chars, 4)
+                if c.chars
+                else 0.0,
+                "particles_per_line": round(c.particles / c.lines, 4) if c.lines else 0.0,
+                "interjections": c.interjections,
+                "lines_with_mainland_terms": c.lines_with_mainland,
+            }
+
+        return {
+            **split_dict(total),
+            "particle_counts": dict(_ranked(total.by_particle)),
+            "lines_by_particle": dict(_ranked(total.lines_by_particle)),
+            "top_markers": [[word, n] for word, n in _ranked(total.markers)[: self.top_markers]],
+            "mainland_terms": dict(_ranked(total.mainland)),
+            "splits": {split: split_dict(c) for split, c in self._splits.items()},
+        }
+
+    def render_markdown(self) -> str:
+        """Render the tables for the dataset card (markdown, no trailing blank line)."""
+        total = self._total()
+        out = ["| particle | count | share of particles | lines with it |", "|---|---:|---:|---:|"]
+        for particle, n in _ranked(total.by_particle):
+            out.append(
+                f"| {particle} | {n:,} | {_pct(n, total.particles):.2f} % "
+                f"| {total.lines_by_particle[particle]:,} |"
+            )
+        if not total.by_particle:
+            out.append("| (none) | 0 | - | 0 |")
+        out += [
+            "",
+            (
+                f"Lines with at least one particle: {_pct(total.lines_with_particle, total.lines):.2f} % "
+                f"({total.lines_with_particle:,} of {total.lines:,})."
+            ),
+            "",
+            "| split | lines | with a particle | particles per 100 chars | particles per line |",
+            "|---|---:|---:|---:|---:|",
+        ]
+        for split, c in self._splits.items():
+            density = 100.0 * c.particles / c.chars if c.chars else 0.0
+            per_line = c.particles / c.lines if c.lines else 0.0
+            out.append(
+                f"| {split} | {c.lines:,} | {_pct(c.lines_with_particle, c.lines):.2f} % "
+                f"| {density:.2f} | {per_line:.2f} |"
+            )
+        out += ["", f"Top colloquial markers (of {sum(total.markers.values()):,} found):", ""]
+        top = _ranked(total.markers)[: self.top_markers]
+        out += [f"- {word}: {n:,}" for word, n in top] or ["- (none)"]
+        out.append("")
+        if total.lines_with_mainland:
+            terms = ", ".join(f"{word} ({n:,})" for word, n in _ranked(total.mainland))
+            out.append(
+                f"Warning: {total.lines_with_mainland:,} lines "
+                f"({_pct(total.lines_with_mainland, total.lines):.2f} %) use Mainland-only "
+                f"vocabulary: {terms}."
+            )
+        else:
+            out.append("No Mainland-only vocabulary found.")
+        return "\n".join(out)
+
+    def render_svg(self) -> str:
+        """Render particle frequencies as a self-contained horizontal bar chart (SVG text)."""
+        ranked = _ranked(self._total().by_particle)
+        width, left, right, top, bar, gap = 640, 48, 96, 40, 20, 6
+        height = top + max(len(ranked), 1) * (bar + gap) + 16
+        font = "'Noto Sans CJK TC','Noto Sans TC','PingFang TC','Microsoft JhengHei',sans-serif"
+        out = [
+            (
+                f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+                f'viewBox="0 0 {width} {height}" font-family="{font}" font-size="14">'
+            ),
+            "<title>twcasual: particle frequencies</title>",
+            f'<rect width="{width}" height="{height}" fill="#ffffff"/>',
+            '<text x="16" y="24" font-size="16" fill="#222222">Sentence-final particles</text>',
+        ]
+        if not ranked:
+            out.append(f'<text x="{left}" y="{top + 14}" fill="#666666">no particles found</text>')
+        peak = ranked[0][1] if ranked else 1
+        span = width - left - right
+        for k, (particle, n) in enumerate(ranked):
+            y = top + k * (bar + gap)
+            length = max(1, round(span * n / peak))
+            out += [
+                (
+                    f'<text x="{left - 10}" y="{y + 15}" text-anchor="end" fill="#222222">'
+                    f"{escape(particle)}</text>"
+                ),
+                f'<rect x="{left}" y="{y}" width="{length}" height="{bar}" fill="#d9534f"/>',
+                f'<text x="{left + length + 6}" y="{y + 15}" fill="#444444">{n:,}</text>',
+            ]
+        out.append("</svg>")
+        return "\n".join(out) + "\n"
