@@ -371,7 +371,8 @@ def compute_changelog(previous: PreviousRelease | None, out_dir: Path, *, versio
     before_ids = previous.ids if previous else {}
     before_rows = previous.rows if previous else {}
     deltas = []
-    for key in sorted(set(before_ids) | set(current.ids)):
+    order = {"train": 0, "validation": 1, "test": 2}
+    for key in sorted(set(before_ids) | set(current.ids), key=lambda k: (k[0], order.get(k[1], 3), k[1])):
         old = before_ids.get(key, np.zeros(0, np.uint64))
         new = current.ids.get(key, np.zeros(0, np.uint64))
         common = int(np.intersect1d(old, new, assume_unique=True).size)

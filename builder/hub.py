@@ -81,8 +81,8 @@ def describe_error(err: BaseException, token: str | None = None) -> str:
         text = f"not in the local Hugging Face cache, and {why}"
     elif not isinstance(err, (OSError, ValueError)):
         text = f"the Hub did not answer ({kind})"
-    else:
-        text = f"{kind}: {str(err).strip().splitlines()[0] if str(err).strip() else ''}"
+    else:  # e.g. "Invalid metadata in README.md." with the Hub's reasons on the next lines
+        text = f"{kind}: {'; '.join(line.strip(' -') for line in str(err).splitlines() if line.strip())}"
     line = " ".join(scrub(text, token).split())
     return line if len(line) <= 300 else line[:297] + "..."
 
@@ -313,7 +313,12 @@ def read_remote_state(api: HfApi, repo_id: str) -> RemoteState:
     if MANIFEST in files:
         with tempfile.TemporaryDirectory(prefix="twcasual-remote-") as cache:
             path = api.hf_hub_download(repo_id, MANIFEST, repo_type="dataset", revision=info.sha, cache_dir=cache)
-            manifest = json.loads(Path(path).read_text(encoding="utf-8"))
+            try:
+                manifest = json.loads(Path(path).read_text(encoding="utf-8"))
+            except ValueError:
+                manifest = None
+    if not (isinstance(manifest, dict) and isinstance(manifest.get("files"), dict)):
+        manifest = None  # not a twcasual manifest: the release simply replaces it
     return RemoteState(True, info.sha, files, tags, manifest, info.private)
 
 

@@ -46,6 +46,7 @@ def test_rows_added_and_removed_per_config_and_split(tmp_path: Path) -> None:
     log = compute_changelog(load_previous(str(v1)), v2)
     rows = {d.split: (d.before, d.after, d.added, d.removed) for d in log.rows}
     assert rows == {"train": (36, 37, 3, 2), "validation": (0, 3, 3, 0), "test": (4, 4, 0, 0)}
+    assert [d.split for d in log.rows] == ["train", "validation", "test"]  # reading order, not alphabetical
     assert log.previous_version == "1.0.0" and log.version == "1.1.0"
     assert str(tmp_path) not in log.to_markdown() and str(tmp_path) not in json.dumps(log.to_dict())
 
