@@ -200,10 +200,10 @@ def build(
                            for s in steps},
             annotate=annotator.name,
             dedup=dedup_settings.to_dict(),
-            split={"ratios": dict(config.ratios), "previous": config.previous},
+            split={"ratios": dict(config.ratios), "previous": previous.label if previous else ""},
             formats=config.formats,
         )
-        changelog = compute_changelog(previous, stage) if previous else None
+        changelog = compute_changelog(previous, stage, version=config.version) if previous else None
         if changelog is not None:
             (stage / "CHANGELOG.md").write_text(changelog.to_markdown(), encoding="utf-8")
         (stage / "style_particles.svg").write_text(style.render_svg(), encoding="utf-8")
