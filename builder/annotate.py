@@ -342,14 +342,16 @@ def style_as_dict(style: Style) -> dict[str, list[dict[str, Any]]]:
     }
 
 
+# Lines handed to a backend per call; the ckip backend splits them again by its batch_size.
+LINES_PER_CALL = 1024
+
+
 def annotate_lines(
-    lines: Iterable[str], backend: str = "lexicon", batch_size: int = 256, **options: Any
+    lines: Iterable[str], backend: str = "lexicon", **options: Any
 ) -> Iterator[dict[str, Any]]:
     """Annotate lines (trailing newlines dropped) and yield one JSON-ready dict per line."""
-    if batch_size < 1:
-        raise ConfigError(f"batch_size must be at least 1, got {batch_size}")
     annotator = get_annotator(backend, **options)
     stripped = (line.rstrip("\r\n") for line in lines)
-    while batch := list(islice(stripped, batch_size)):
+    while batch := list(islice(stripped, LINES_PER_CALL)):
         for text, style in zip(batch, annotator.annotate(batch)):
             yield {"text": text, **style_as_dict(style)}

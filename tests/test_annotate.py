@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 from pathlib import Path
 
 import pytest
 
-from builder import ckip as ckip_module
 from builder.annotate import Annotator, annotate, annotate_lines, get_annotator, style_as_dict
 from builder.errors import ConfigError
 from builder.lexicon import MAINLAND_TERMS, MARKERS, PARTICLES, TRAPS
@@ -15,6 +15,9 @@ from builder.particles import GLOSSARY, explain, strip_colloquial
 from builder.types import Span, Style
 
 EVAL = Path(__file__).parent / "data" / "particles_eval.tsv"
+# By module path: builder/__init__.py may export a function called `annotate`.
+annotate_module = importlib.import_module("builder.annotate")
+ckip_module = importlib.import_module("builder.ckip")
 
 
 def parse_markup(marked: str) -> tuple[str, set[tuple[str, int]], set[tuple[str, int]]]:
@@ -254,10 +257,13 @@ def test_ckip_without_the_extra_says_how_to_install(monkeypatch: pytest.MonkeyPa
         get_annotator("ckip")
 
 
-def test_annotate_lines_yields_json_ready_dicts_across_batches() -> None:
+def test_annotate_lines_yields_json_ready_dicts_across_batches(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """Strip newlines, keep order across batch edges, and give the documented keys."""
-    lines = ["好啦\n", "你呢？\r\n", "", "欸，超夯耶", "沒有"]
-    rows = list(annotate_lines(lines, batch_size=2))
+    monkeypatch.setattr(annotate_module, "LINES_PER_CALL", 2)
+    lines = iter(["好啦\n", "你呢？\r\n", "", "欸，超夯耶", "沒有"])
+    rows = list(annotate_lines(lines))
     assert [r["text"] for r in rows] == ["好啦", "你呢？", "", "欸，超夯耶", "沒有"]
     assert rows[0]["particles"] == [{"text": "啦", "offset": 1}]
     assert rows[3] == {
