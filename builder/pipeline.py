@@ -231,7 +231,7 @@ def build(
                 converted=totals["converted_simplified"],
                 dedup_summary=_dedup_line(dedup_summary, dedup_settings),
                 leak_summary=f"{leak.checked} records checked, {leak.leaked} clusters cross splits.",
-                style_section=style.to_markdown(chart="style_particles.svg"),
+                style_section="![Particle frequencies](style_particles.svg)\n\n" + style.render_markdown(),
                 changelog=changelog.to_markdown() if changelog else "",
             )
         )
