@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +51,6 @@ WRITE_OPTIONS: dict[str, Any] = {
     "write_statistics": True,
     "data_page_version": "1.0",
     "version": "2.6",
-    "row_group_size": 100_000,
 }
 
 
@@ -99,41 +98,53 @@ def records_to_table(records: Sequence[Record]) -> pa.Table:
 
 
 class _Part:
-    """One (config, split) output: buffered records, rolled into shards of at most `shard_rows`."""
+    """One (config, split) output: tables buffered into fixed-size row groups and shards.
 
-    def __init__(self, folder: Path, split: str, shard_rows: int, batch_rows: int) -> None:
+    Row groups and shards are cut by row count only, so the bytes do not depend on how the
+    records arrived (batch sizes, number of worker processes).
+    """
+
+    def __init__(self, folder: Path, split: str, shard_rows: int, group_rows: int) -> None:
         self.folder, self.split = folder, split
-        self.shard_rows, self.batch_rows = shard_rows, batch_rows
-        self.buffer: list[Record] = []
+        self.shard_rows, self.group_rows = shard_rows, group_rows
+        self.buffer: list[pa.Table] = []
+        self.buffered = 0
         self.paths: list[Path] = []
         self.writer: pq.ParquetWriter | None = None
         self.in_shard = 0
         self.rows = 0
 
-    def add(self, record: Record) -> None:
-        self.buffer.append(record)
-        if len(self.buffer) >= self.batch_rows:
-            self.flush()
+    def add(self, table: pa.Table) -> None:
+        self.buffer.append(table)
+        self.buffered += table.num_rows
+        if self.buffered >= self.group_rows:
+            self._drain(final=False)
 
-    def flush(self) -> None:
-        while self.buffer:
+    def _drain(self, final: bool) -> None:
+        table = pa.concat_tables(self.buffer) if len(self.buffer) > 1 else self.buffer[0]
+        offset = 0
+        while table.num_rows - offset >= self.group_rows or (final and offset < table.num_rows):
             if self.writer is None:
-                path = self.folder / f".{self.split}-{len(self.paths):05d}.partial"
                 self.folder.mkdir(parents=True, exist_ok=True)
+                path = self.folder / f".{self.split}-{len(self.paths):05d}.partial"
                 self.paths.append(path)
                 self.writer = pq.ParquetWriter(path, SCHEMA, **WRITE_OPTIONS)
                 self.in_shard = 0
-            take = min(len(self.buffer), self.shard_rows - self.in_shard)
-            chunk, self.buffer = self.buffer[:take], self.buffer[take:]
-            self.writer.write_table(records_to_table(chunk), row_group_size=WRITE_OPTIONS["row_group_size"])
+            take = min(self.group_rows, self.shard_rows - self.in_shard, table.num_rows - offset)
+            self.writer.write_table(table.slice(offset, take), row_group_size=take)
+            offset += take
             self.in_shard += take
             self.rows += take
             if self.in_shard >= self.shard_rows:
                 self.writer.close()
                 self.writer = None
+        rest = table.slice(offset)
+        self.buffer = [rest] if rest.num_rows else []
+        self.buffered = rest.num_rows
 
     def close(self) -> list[Path]:
-        self.flush()
+        if self.buffered:
+            self._drain(final=True)
         if self.writer is not None:
             self.writer.close()
             self.writer = None
@@ -146,23 +157,23 @@ class _Part:
 
 
 class ShardWriter:
-    """Write records into `OUT/<config>/<split>-NNNNN-of-NNNNN.parquet`; empty splits get no file."""
+    """Write tables into `OUT/<config>/<split>-NNNNN-of-NNNNN.parquet`; empty splits get no file."""
 
-    def __init__(self, out: Path, shard_rows: int = 500_000, batch_rows: int = 10_000) -> None:
+    def __init__(self, out: Path, shard_rows: int = 500_000, group_rows: int = 50_000) -> None:
         self.out = out
         self.shard_rows = shard_rows
-        self.batch_rows = batch_rows
+        self.group_rows = min(group_rows, shard_rows)
         self._parts: dict[tuple[str, str], _Part] = {}
 
-    def write(self, records: Iterable[Record], split: str) -> None:
-        """Add records (all of one pair) to their recipe's config, in the given split."""
-        for record in records:
-            key = (record.recipe, split)
-            part = self._parts.get(key)
-            if part is None:
-                part = _Part(self.out / record.recipe, split, self.shard_rows, self.batch_rows)
-                self._parts[key] = part
-            part.add(record)
+    def write(self, config: str, split: str, table: pa.Table) -> None:
+        """Append a table of records (dataset schema) to one config and split."""
+        if not table.num_rows:
+            return
+        part = self._parts.get((config, split))
+        if part is None:
+            part = _Part(self.out / config, split, self.shard_rows, self.group_rows)
+            self._parts[(config, split)] = part
+        part.add(table)
 
     def close(self) -> dict[str, dict[str, tuple[int, list[Path]]]]:
         """Finish every shard; return config -> split -> (rows, shard paths)."""

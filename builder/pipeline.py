@@ -10,7 +10,7 @@ OUT only when everything succeeded.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,13 +19,15 @@ import numpy as np
 import builder
 from builder import ingest, normalize
 from builder.annotate import get_annotator
-from builder.apply import Step, apply_recipes
+from builder.apply import Step
+from builder.batches import Workers, annotate_batch, records_batch
 from builder.card import CardInfo, render_card
 from builder.changelog import compute_changelog, load_previous
 from builder.config import BuildConfig
 from builder.dedup import Deduplicator, DedupSettings
-from builder.errors import BuildError, ConfigError, RecipeError
+from builder.errors import BuildError, ConfigError
 from builder.export import ShardWriter
+from builder.formats import write_exports
 from builder.manifest import Signature, file_sha256, write_json, write_manifest
 from builder.output import staged_output
 from builder.registry import Registry, default_registry
@@ -33,7 +35,7 @@ from builder.report import BuildReport, FileReport
 from builder.spool import Spool
 from builder.split import LeakChecker, assign_splits, write_splits
 from builder.style_stats import StyleStats
-from builder.types import Pair, SetAside
+from builder.types import SetAside
 
 __all__ = ["BuildResult", "build", "select_steps"]
 
@@ -65,34 +67,30 @@ def select_steps(config: BuildConfig, registry: Registry) -> list[Step]:
     return steps
 
 
-def _read_inputs(
-    files: Sequence[ingest.InputFile], report: BuildReport, normalizer: normalize.Normalizer
-) -> Iterator[tuple[int, Pair]]:
-    """Ingest and normalise every file; yield (file index, pair) and account for every line."""
+def _raw_batches(
+    files: Sequence[ingest.InputFile], report: BuildReport, size: int
+) -> Iterator[list[tuple[int, ingest.RawPair]]]:
+    """Stream every file in batches of `(file index, raw pair)`; account for every line read."""
+    batch: list[tuple[int, ingest.RawPair]] = []
     for index, f in enumerate(files):
         stats = ingest.FileStats()
         file_report = FileReport(f.name, f.format, 1, file_sha256(f.path))
         report.files[f.name] = file_report
-        refused = 0
         for item in ingest.read_file(f, stats):
             if isinstance(item, SetAside):
                 report.add_set_aside(item)
                 continue
-            result = normalizer(item)
-            if isinstance(result, SetAside):
-                # a pair the normaliser refuses: its lines are rejected with that reason
-                report.add_set_aside(result)
-                file_report.rejected[result.reason] += stats.lines_per_pair
-                refused += 1
-                continue
-            if result.converted_simplified:
-                file_report.converted_simplified += 1
-            yield index, result
+            batch.append((index, item))
+            if len(batch) >= size:
+                yield batch
+                batch = []
         file_report.lines_per_pair = stats.lines_per_pair
         file_report.lines = stats.lines
-        file_report.pairs = stats.pairs - refused
+        file_report.pairs += stats.pairs  # less the pairs the normaliser refuses, counted later
         file_report.unpaired = stats.unpaired
         file_report.rejected.update(stats.rejected_by_reason)
+    if batch:
+        yield batch
 
 
 def build(
@@ -112,142 +110,145 @@ def build(
     dedup_settings = DedupSettings.from_mapping(config.dedup)
     previous = load_previous(config.previous) if config.previous else None
     files = ingest.discover(list(config.inputs), config.input_format)
+    names = [f.name for f in files]
     report = BuildReport(skipped_files=list(files.skipped))
+    workers = Workers(config.workers, normalize.Normalizer(), annotator, steps, skip_errors)
+    try:
+        with staged_output(out) as stage:
+            result = _build_into(stage, config, steps, annotator.name, dedup_settings, previous,
+                                 files, names, report, workers, progress)
+    finally:
+        workers.close()
+    return BuildResult(out, *result)
 
-    with staged_output(out) as stage:
-        # Pass 1: ingest, normalise, annotate; spool pairs, keep hashes for dedup.
-        spool = Spool(stage / ".pairs.spool")
-        dedup = Deduplicator(dedup_settings)
-        pair_ids: list[str] = []
-        file_of: list[int] = []
-        batch: list[Pair] = []
 
-        def flush() -> None:
-            styles = annotator.annotate([p.zh for p in batch])
-            annotated = [replace(p, style=s) for p, s in zip(batch, styles)]
-            spool.append(annotated)
-            dedup.add([p.id for p in annotated], [p.en for p in annotated], [p.zh for p in annotated])
-            if progress:
-                progress(len(batch))
-            batch.clear()
-
-        normalizer = normalize.Normalizer()
-        for file_index, pair in _read_inputs(files, report, normalizer):
-            batch.append(pair)
-            pair_ids.append(pair.id)
-            file_of.append(file_index)
-            if len(batch) >= config.batch_size:
-                flush()
-        if batch:
-            flush()
-        for source, message in normalizer.warnings:
+def _build_into(stage: Path, config: BuildConfig, steps: Sequence[Step], annotator_name: str,
+                dedup_settings: DedupSettings, previous: Any, files: Sequence[ingest.InputFile],
+                names: list[str], report: BuildReport, workers: Workers,
+                progress: Progress | None) -> tuple[dict[str, dict[str, int]], dict[str, Any], dict[str, Any]]:
+    # Pass 1: normalise and annotate (in workers); spool pairs, keep only hashes for dedup.
+    spool = Spool(stage / ".pairs.spool")
+    dedup = Deduplicator(dedup_settings)
+    pair_ids: list[str] = []
+    file_of: list[int] = []
+    for part in workers.map(annotate_batch, _raw_batches(files, report, config.batch_size)):
+        for file_index, refused in part.refused:
+            file_report = report.files[names[file_index]]
+            file_report.pairs -= 1
+            file_report.rejected[refused.reason] += file_report.lines_per_pair
+            report.add_set_aside(refused)
+        for source, message in part.warnings:
             report.warn(f"{source}: {message}")
-        report.warnings_total = normalizer.warning_count
+        report.warnings_total += part.warning_count - len(part.warnings)
+        pairs = [pair for _, pair in part.pairs]
+        for file_index, pair in part.pairs:
+            if pair.converted_simplified:
+                report.files[names[file_index]].converted_simplified += 1
+            file_of.append(file_index)
+            pair_ids.append(pair.id)
+        spool.append(pairs)
+        dedup.add([p.id for p in pairs], [p.en for p in pairs], [p.zh for p in pairs])
+        if progress:
+            progress(len(pairs))
 
-        # Dedup and split see every pair (hashes only) before anything is written.
-        result = dedup.finish()
-        files_index = np.asarray(file_of, dtype=np.int32)
-        names = [f.name for f in files]
-        for index in np.flatnonzero(~result.keep):
-            report.files[names[files_index[index]]].duplicates += 1
-        splits = assign_splits(pair_ids, result.cluster, config.ratios,
-                               previous.splits if previous else None)
+    # Dedup and split see every pair (hashes only) before anything is written.
+    result = dedup.finish()
+    files_index = np.asarray(file_of, dtype=np.int32)
+    for index in np.flatnonzero(~result.keep):
+        report.files[names[files_index[index]]].duplicates += 1
+    splits = assign_splits(pair_ids, result.cluster, config.ratios,
+                           previous.splits if previous else None)
 
-        # Pass 2: recipes and shards, in input order.
-        writer = ShardWriter(stage, shard_rows=config.shard_rows)
-        leaks = LeakChecker(dedup_settings)
-        style = StyleStats()
-        for start, pairs in spool.batches():
-            for offset, pair in enumerate(pairs):
-                index = start + offset
-                if not result.keep[index]:
-                    continue
-                try:
-                    records = apply_recipes(pair, steps)
-                except RecipeError as error:
-                    if not skip_errors:
-                        raise
-                    report.set_aside_pairs[f"recipe_error:{error.__cause__.__class__.__name__ if error.__cause__ else 'malformed'}"] += 1
-                    report.add_set_aside(SetAside(pair.source.file, pair.source.en_line, "recipe_error", str(error)))
-                    continue
-                split = splits[index]
-                style.add(pair.style, split)
-                report.files[names[files_index[index]]].records += len(records)
-                writer.write(records, split)
-                for record in records:
-                    leaks.add(split, record.example.user, record.example.output)
-        shards = writer.close()
-        counts = {config_name: {s: rows for s, (rows, _) in by_split.items()}
-                  for config_name, by_split in shards.items()}
-        leak = leaks.finish()
-        if leak.leaked:
-            raise BuildError(
-                f"leak check failed: {leak.leaked} near-duplicate clusters cross splits "
-                f"(e.g. {leak.examples[:1]}); the previous output is unchanged"
-            )
-        kept_ids = [pair_ids[i] for i in np.flatnonzero(result.keep)]
-        kept_splits = [splits[i] for i in np.flatnonzero(result.keep)]
-        dedup_summary = result.summary(lambda i: (spool.get(i).en, spool.get(i).zh))
-        spool.remove()
-        write_splits(stage / "splits.parquet", kept_ids, kept_splits)
-
-        signature = Signature(
-            twcasual=builder.__version__,
-            dataset_version=config.version,
-            inputs={name: report.files[name].sha256 for name in names},
-            recipes=[(s.recipe.name, s.recipe.version) for s in steps],
-            recipe_params={s.recipe.name: {"params": dict(s.params), "min_particles": s.min_particles}
-                           for s in steps},
-            annotate=annotator.name,
-            dedup=dedup_settings.to_dict(),
-            split={"ratios": dict(config.ratios), "previous": previous.label if previous else ""},
-            formats=config.formats,
+    # Pass 2: recipes and record tables (in workers), written in input order.
+    writer = ShardWriter(stage, shard_rows=config.shard_rows)
+    leaks = LeakChecker(dedup_settings)
+    style = StyleStats()
+    jobs = ((start, pairs, result.keep[start:start + len(pairs)], splits[start:start + len(pairs)])
+            for start, pairs in spool.batches())
+    for part in workers.map(records_batch, jobs):
+        for (recipe_name, split), table in part.tables.items():
+            writer.write(recipe_name, split, table)
+        for index, made in part.records_per_pair:
+            report.files[names[files_index[index]]].records += made
+        for index, kind, message in part.failed:
+            pair = spool.get(index)
+            report.set_aside_pairs[f"recipe_error:{kind}"] += 1
+            report.add_set_aside(SetAside(pair.source.file, pair.source.en_line, "recipe_error", message))
+        for split, user, assistant in part.texts:
+            leaks.add(split, user, assistant)
+        style.merge(part.style)
+    shards = writer.close()
+    counts = {name: {s: rows for s, (rows, _) in by_split.items()} for name, by_split in shards.items()}
+    leak = leaks.finish()
+    if leak.leaked:
+        raise BuildError(
+            f"leak check failed: {leak.leaked} near-duplicate clusters cross splits "
+            f"(e.g. {leak.examples[:1]}); the previous output is unchanged"
         )
-        changelog = compute_changelog(previous, stage, version=config.version) if previous else None
-        if changelog is not None:
-            (stage / "CHANGELOG.md").write_text(changelog.to_markdown(), encoding="utf-8")
-        (stage / "style_particles.svg").write_text(style.render_svg(), encoding="utf-8")
+    kept = np.flatnonzero(result.keep)
+    dedup_summary = result.summary(lambda i: (spool.get(i).en, spool.get(i).zh))
+    spool.remove()
+    write_splits(stage / "splits.parquet", [pair_ids[i] for i in kept], [splits[i] for i in kept])
+    if len(config.formats) > 1:
+        write_exports(stage, [f for f in config.formats if f != "parquet"], counts)
 
-        report.sections["dedup"] = dedup_summary
-        report.sections["leak_check"] = leak.to_dict()
-        report.sections["style"] = style.to_dict()
-        totals = report.totals()
-        card = render_card(
-            CardInfo(
-                pretty_name=config.pretty_name,
-                description=config.description,
-                version=config.version,
-                twcasual_version=builder.__version__,
-                license=config.license,
-                signature=str(signature),
-                counts=counts,
-                recipes=[(s.recipe.name, s.recipe.version, s.recipe.origin, s.recipe.description)
-                         for s in steps],
-                default_config=config.default_config or steps[0].recipe.name,
-                repo=config.repo,
-                input_summary=f"{totals['files']} files, {totals['lines']} lines, {totals['pairs']} pairs "
-                f"({totals['unpaired']} unpaired lines and {sum(totals['rejected'].values())} rejected "
-                f"lines set aside)",
-                converted=totals["converted_simplified"],
-                dedup_summary=_dedup_line(dedup_summary, dedup_settings),
-                leak_summary=f"{leak.checked} records checked, {leak.leaked} clusters cross splits.",
-                style_section="![Particle frequencies](style_particles.svg)\n\n" + style.render_markdown(),
-                changelog=changelog.to_markdown() if changelog else "",
-            )
+    signature = Signature(
+        twcasual=builder.__version__,
+        dataset_version=config.version,
+        inputs={name: report.files[name].sha256 for name in names},
+        recipes=[(s.recipe.name, s.recipe.version) for s in steps],
+        recipe_params={s.recipe.name: {"params": dict(s.params), "min_particles": s.min_particles}
+                       for s in steps},
+        annotate=annotator_name,
+        dedup=dedup_settings.to_dict(),
+        split={"ratios": dict(config.ratios), "previous": previous.label if previous else ""},
+        formats=config.formats,
+    )
+    changelog = compute_changelog(previous, stage, version=config.version) if previous else None
+    if changelog is not None:
+        (stage / "CHANGELOG.md").write_text(changelog.to_markdown(), encoding="utf-8")
+    (stage / "style_particles.svg").write_text(style.render_svg(), encoding="utf-8")
+
+    report.sections["dedup"] = dedup_summary
+    report.sections["leak_check"] = leak.to_dict()
+    report.sections["style"] = style.to_dict()
+    totals = report.totals()
+    card = render_card(
+        CardInfo(
+            pretty_name=config.pretty_name,
+            description=config.description,
+            version=config.version,
+            twcasual_version=builder.__version__,
+            license=config.license,
+            signature=str(signature),
+            counts=counts,
+            recipes=[(s.recipe.name, s.recipe.version, s.recipe.origin, s.recipe.description)
+                     for s in steps],
+            default_config=config.default_config or steps[0].recipe.name,
+            repo=config.repo,
+            input_summary=f"{totals['files']} files, {totals['lines']} lines, {totals['pairs']} pairs "
+            f"({totals['unpaired']} unpaired lines and {sum(totals['rejected'].values())} rejected "
+            f"lines set aside)",
+            converted=totals["converted_simplified"],
+            dedup_summary=_dedup_line(dedup_summary, dedup_settings),
+            leak_summary=f"{leak.checked} records checked, {leak.leaked} clusters cross splits.",
+            style_section="![Particle frequencies](style_particles.svg)\n\n" + style.render_markdown(),
+            changelog=changelog.to_markdown() if changelog else "",
         )
-        (stage / "README.md").write_text(card, encoding="utf-8")
-        report_dict = report.to_dict(counts)
-        write_json(stage / "build_report.json", report_dict)
-        configs = {s.recipe.name: {"recipe_version": s.recipe.version, "splits": counts.get(s.recipe.name, {})}
-                   for s in steps}
-        manifest = write_manifest(
-            stage,
-            signature=signature,
-            dataset={"name": config.name, "version": config.version},
-            configs=configs,
-            extra={"changelog": changelog.to_dict()} if changelog else None,
-        )
-    return BuildResult(out, counts, report_dict, manifest)
+    )
+    (stage / "README.md").write_text(card, encoding="utf-8")
+    report_dict = report.to_dict(counts)
+    write_json(stage / "build_report.json", report_dict)
+    configs = {s.recipe.name: {"recipe_version": s.recipe.version, "splits": counts.get(s.recipe.name, {})}
+               for s in steps}
+    manifest = write_manifest(
+        stage,
+        signature=signature,
+        dataset={"name": config.name, "version": config.version},
+        configs=configs,
+        extra={"changelog": changelog.to_dict()} if changelog else None,
+    )
+    return counts, report_dict, manifest
 
 
 def _dedup_line(summary: dict[str, Any], settings: DedupSettings) -> str:
