@@ -1,0 +1,1 @@
+"""Benchmarks for twcasual (not tests: nothing here asserts speed)."""

@@ -1,0 +1,293 @@
+"""Exact and near-duplicate clusters of pairs. A stage that must see every pair: it keeps integers.
+
+Exact stage: pairs whose folded en and zh (see `builder.dedupkey`: NFKC, case, punctuation,
+spaces and symbols, width, script, and by default clause-final particles) are equal.
+
+Near stage, `match = "one-side"` (the default): two pairs are near-duplicates when one side has
+the same set of n-grams (inside clauses, so swapped clauses match) and the other side's n-gram
+Jaccard is at least `threshold`. Why one side must match: en and zh are translations of each
+other, so a change of content (another name, another action) shows on both sides, while noise
+(a typo, a particle, another script, Mainland wording) shows on one. Any rule that lets both
+sides move merges template twins: with long lines, a changed name keeps Jaccard above 0.9 while
+a typo in a short line already drops it to 0.7 (measured in bench/dedup_bench.py, docs/dedup.md).
+Candidates come from grouping by the matching side's set hash, so the stage is exact: every
+candidate is confirmed by the exact Jaccard of its integer n-gram sets.
+
+`match = "both-sides"` finds pairs whose n-grams on each side have Jaccard >= threshold, with
+MinHash LSH over both sides as the candidate source and the same exact confirmation. It also
+catches noise on both sides at once, at the price of merging template twins.
+
+Clusters are the connected components of exact and confirmed near matches (union-find); the
+representative is the earliest pair in input order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+import numpy as np
+
+from builder.dedupkey import components, jaccard, lsh_candidates, mix64, side_features
+from builder.errors import ConfigError
+
+__all__ = ["DedupSettings", "Deduplicator", "DedupResult", "KINDS"]
+
+KINDS = ("exact", "particle", "near")  # how a member is tied to its cluster's representative
+_EN_SALT, _ZH_SALT = 0x656E, 0x7A68
+
+
+@dataclass(frozen=True)
+class DedupSettings:
+    """The [dedup] table of the build config; every field has a documented default."""
+
+    policy: str = "drop"  # "drop": keep one representative per cluster; "keep": keep all
+    near: bool = True  # near-duplicate stage on (the exact stage always runs)
+    threshold: float = 0.5  # n-gram Jaccard of the side that differs (min of both: both-sides)
+    ngram_zh: int = 3
+    ngram_en: int = 4
+    num_perm: int = 64  # MinHash size, "both-sides" only
+    bands: int = 0  # LSH bands, "both-sides" only; 0: the fewest that catch J = threshold (99 %)
+    particle_variants: str = "duplicate"  # "keep": 好啦 / 好喔 variants stay apart (augmentation)
+    match: str = "one-side"  # "one-side" | "both-sides"
+
+    def __post_init__(self) -> None:
+        checks = [
+            (self.policy in ("drop", "keep"), "policy must be 'drop' or 'keep'"),
+            (self.particle_variants in ("duplicate", "keep"),
+             "particle_variants must be 'duplicate' or 'keep'"),
+            (self.match in ("one-side", "both-sides"), "match must be 'one-side' or 'both-sides'"),
+            (isinstance(self.near, bool), "near must be true or false"),
+            (isinstance(self.threshold, (int, float)) and not isinstance(self.threshold, bool)
+             and 0.0 < self.threshold <= 1.0, "threshold must be a number in (0, 1]"),
+        ]
+        for name in ("ngram_zh", "ngram_en", "num_perm", "bands"):
+            value = getattr(self, name)
+            low = 0 if name == "bands" else 1
+            checks.append((isinstance(value, int) and not isinstance(value, bool) and value >= low,
+                           f"{name} must be a {'non-negative' if low == 0 else 'positive'} integer"))
+        checks.append((self.ngram_zh <= 8 and self.ngram_en <= 8, "n-gram sizes must be <= 8"))
+        checks.append((self.bands == 0 or self.num_perm % max(self.bands, 1) == 0,
+                       "num_perm must be a multiple of bands"))
+        for ok, message in checks:
+            if not ok:
+                raise ConfigError(f"[dedup] {message}")
+
+    def lsh_bands(self) -> int:
+        """Return the LSH band count: as set, or the fewest whose S-curve catches the threshold."""
+        if self.bands:
+            return self.bands
+        for rows in range(self.num_perm, 0, -1):  # fewer, longer bands: fewer false candidates
+            if self.num_perm % rows == 0:
+                count = self.num_perm // rows
+                if 1.0 - (1.0 - self.threshold ** rows) ** count >= 0.99:
+                    return count
+        return self.num_perm
+
+    @classmethod
+    def from_mapping(cls, m: Mapping[str, Any]) -> DedupSettings:
+        """Build settings from a config table; unknown keys and bad values raise ConfigError."""
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(m) - known)
+        if unknown:
+            raise ConfigError(f"[dedup] unknown key {unknown[0]!r}; known: {', '.join(sorted(known))}")
+        values = dict(m)
+        if isinstance(values.get("threshold"), int) and not isinstance(values["threshold"], bool):
+            values["threshold"] = float(values["threshold"])
+        return cls(**values)
+
+    def signature(self) -> str:
+        """Return a short string for the build signature."""
+        return (f"dedup:{self.policy}|near={'on' if self.near else 'off'}|{self.match}"
+                f"|j>={self.threshold:g}|n={self.ngram_en},{self.ngram_zh}"
+                f"|particles={self.particle_variants}"
+                + (f"|mh={self.num_perm}/{self.lsh_bands()}" if self.match == "both-sides" else ""))
+
+
+@dataclass(frozen=True)
+class DedupResult:
+    """Clusters over pair indexes in input order, and what the policy keeps."""
+
+    cluster: np.ndarray  # int64: the representative (earliest member) of each pair's cluster
+    keep: np.ndarray  # bool
+    kind: list[str]  # "" for representatives and singletons, else one of KINDS
+    score: np.ndarray = field(repr=False)  # float: Jaccard that tied a near member, else 1.0
+    settings: DedupSettings = field(default_factory=DedupSettings)
+
+    def summary(self, text_of: Callable[[int], tuple[str, str]], examples: int = 5) -> dict:
+        """Count members per kind and show a few clusters, borderline near matches first."""
+        kinds = np.asarray(self.kind, dtype=object)
+        counts = {k: int(np.count_nonzero(kinds == k)) for k in KINDS}
+        reps, sizes = np.unique(self.cluster, return_counts=True)
+        near = np.flatnonzero(kinds == "near")
+        order = near[np.argsort(self.score[near], kind="stable")]
+        chosen: list[int] = []
+        for i in order.tolist():  # lowest-scoring near members: where a threshold is judged
+            rep = int(self.cluster[i])
+            if rep not in chosen:
+                chosen.append(rep)
+            if len(chosen) >= max(examples - 2, 1):
+                break
+        for k in ("particle", "exact"):
+            hit = np.flatnonzero(kinds == k)
+            if hit.size and len(chosen) < examples and int(self.cluster[hit[0]]) not in chosen:
+                chosen.append(int(self.cluster[hit[0]]))
+        shown = []
+        for rep in chosen:
+            members = np.flatnonzero(self.cluster == rep)[:4]
+            shown.append({"representative": rep, "size": int(np.count_nonzero(self.cluster == rep)),
+                          "members": [{"index": int(i), "kind": self.kind[i] or "representative",
+                                       "jaccard": round(float(self.score[i]), 3),
+                                       "en": text_of(int(i))[0], "zh": text_of(int(i))[1]}
+                                      for i in members.tolist()]})
+        return {"pairs": int(self.cluster.size), "clusters": int(np.count_nonzero(sizes > 1)),
+                "duplicates": int(self.cluster.size - reps.size), "dropped":
+                int(np.count_nonzero(~self.keep)), "by_kind": counts, "policy": self.settings.policy,
+                "settings": self.settings.signature(), "examples": shown}
+
+
+@dataclass
+class _Side:
+    keys: list[np.ndarray] = field(default_factory=list)
+    plain: list[np.ndarray] = field(default_factory=list)
+    sets: list[np.ndarray] = field(default_factory=list)
+    particles: list[np.ndarray] = field(default_factory=list)
+    lengths: list[np.ndarray] = field(default_factory=list)
+    grams: list[np.ndarray] = field(default_factory=list)
+
+    def finish(self) -> tuple[np.ndarray, ...]:
+        cat = (lambda parts, dt: np.concatenate(parts) if parts else np.zeros(0, dt))
+        lengths = cat(self.lengths, np.int64)
+        offsets = np.zeros(lengths.size + 1, dtype=np.int64)
+        np.cumsum(lengths, out=offsets[1:])
+        return (cat(self.keys, np.uint64), cat(self.plain, np.uint64), cat(self.sets, np.uint64),
+                cat(self.particles, np.uint64), offsets, cat(self.grams, np.uint32))
+
+
+class Deduplicator:
+    """Collect pairs batch by batch (integers only), then cluster them in `finish`."""
+
+    def __init__(self, settings: DedupSettings | None = None) -> None:
+        self.settings = settings or DedupSettings()
+        self._sides = {"en": _Side(), "zh": _Side()}
+        self._count = 0
+
+    def add(self, pair_ids: Sequence[str], en: Sequence[str], zh: Sequence[str]) -> None:
+        """Take a batch of normalised pairs, in input order; keep their hashes and n-grams."""
+        if not (len(pair_ids) == len(en) == len(zh)):
+            raise ValueError("pair_ids, en and zh must have the same length")
+        if not en:
+            return
+        fold = self.settings.particle_variants == "duplicate"
+        for name, texts, n, salt, particles in (("en", en, self.settings.ngram_en, _EN_SALT, False),
+                                                ("zh", zh, self.settings.ngram_zh, _ZH_SALT, fold)):
+            feats = side_features(texts, n, particles, salt, space_breaks=name == "zh")
+            side = self._sides[name]
+            side.keys.append(feats.key)
+            side.plain.append(feats.plain_key)
+            side.sets.append(feats.set_hash)
+            side.particles.append(feats.particles)
+            side.lengths.append(np.diff(feats.offsets))
+            side.grams.append(feats.grams)
+        self._count += len(en)
+
+    def finish(self) -> DedupResult:
+        """Cluster everything added so far and apply the policy."""
+        s = self.settings
+        n = self._count
+        en_key, en_plain, en_set, _, en_off, en_grams = self._sides["en"].finish()
+        zh_key, zh_plain, zh_set, zh_part, zh_off, zh_grams = self._sides["zh"].finish()
+        self._sides = {"en": _Side(), "zh": _Side()}  # free the batches
+        key = mix64(en_key) ^ zh_key
+        plain = mix64(en_plain) ^ zh_plain
+        order = np.argsort(key, kind="stable")
+        first = np.maximum.accumulate(np.where(np.r_[True, key[order][1:] != key[order][:-1]],
+                                               np.arange(n), 0)) if n else order
+        edges_a, edges_b = [order], [order[first]]
+        score = np.ones(n, dtype=np.float64)
+        if s.near and n > 1:
+            # In "keep" mode a differing run of clause-final particles keeps pairs apart.
+            tag = zh_part if s.particle_variants == "keep" else np.zeros(n, dtype=np.uint64)
+            if s.match == "one-side":
+                # A side matches when its folded text or its n-gram set is the same.
+                pairs = [_anchored(anchor ^ tag, other, off, grams, s.threshold)
+                         for anchor, other, off, grams in (
+                             (en_key, zh_set, zh_off, zh_grams), (en_set, zh_set, zh_off, zh_grams),
+                             (zh_key, en_set, en_off, en_grams), (zh_set, en_set, en_off, en_grams))]
+            else:
+                a, b = lsh_candidates([(en_off, en_grams), (zh_off, zh_grams)], s.num_perm,
+                                      s.lsh_bands(), tag)
+                pairs = [_confirm_both(a, b, en_off, en_grams, zh_off, zh_grams, s.threshold)]
+            for a, b, j in pairs:
+                edges_a.append(a)
+                edges_b.append(b)
+                np.minimum.at(score, np.maximum(a, b), j)
+        cluster = components(n, np.concatenate(edges_a), np.concatenate(edges_b))
+        rep = cluster
+        kind = np.full(n, "", dtype=object)
+        member = rep != np.arange(n)
+        kind[member & (key == key[rep])] = "particle"
+        kind[member & (plain == plain[rep])] = "exact"
+        kind[member & (key != key[rep])] = "near"
+        score[~member | (kind != "near")] = 1.0
+        keep = ~member if s.policy == "drop" else np.ones(n, dtype=bool)
+        return DedupResult(cluster=cluster, keep=keep, kind=kind.tolist(), score=score,
+                           settings=s)
+
+
+def _group_pairs(order: np.ndarray, starts: np.ndarray, sizes: np.ndarray, cap: int) -> tuple[
+        np.ndarray, np.ndarray]:
+    """All index pairs within each group of the sorted `order` (groups cut at `cap` members)."""
+    out_a, out_b = [], []
+    sizes = np.minimum(sizes, cap)
+    for size in np.unique(sizes[sizes > 1]).tolist():
+        base = starts[sizes == size]
+        i, j = np.triu_indices(size, 1)
+        out_a.append(order[(base[:, None] + i[None, :]).ravel()])
+        out_b.append(order[(base[:, None] + j[None, :]).ravel()])
+    if not out_a:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    return np.concatenate(out_a), np.concatenate(out_b)
+
+
+def _runs(sorted_keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Start and length of each run of equal values in a sorted array."""
+    starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
+    return starts, np.diff(np.r_[starts, sorted_keys.size])
+
+
+def _anchored(anchor: np.ndarray, other: np.ndarray, off: np.ndarray, grams: np.ndarray,
+              threshold: float, cap: int = 2048) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Confirmed pairs whose anchor-side sets are equal and other-side Jaccard >= threshold."""
+    order = np.lexsort((other, anchor))
+    a_sorted, o_sorted = anchor[order], other[order]
+    group_starts, group_sizes = _runs(a_sorted)
+    multi = group_sizes > 1
+    if not multi.any():
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
+    # Inside a group, members whose other side also has equal sets are tied without a Jaccard.
+    both = np.r_[False, (a_sorted[1:] == a_sorted[:-1]) & (o_sorted[1:] == o_sorted[:-1])]
+    tie_b = order[both]
+    sub_first = np.maximum.accumulate(np.where(both, 0, np.arange(order.size)))
+    tie_a = order[sub_first[both]]
+    # One member per distinct other-side set, compared pairwise inside its anchor group.
+    heads = order[~both]
+    head_keys = a_sorted[~both]
+    hs, hz = _runs(head_keys)
+    a, b = _group_pairs(heads, hs, hz, cap)
+    j = jaccard(off, grams, a, b)
+    ok = j >= threshold
+    return (np.concatenate([tie_a, a[ok]]), np.concatenate([tie_b, b[ok]]),
+            np.concatenate([np.ones(tie_a.size), j[ok]]))
+
+
+def _confirm_both(a: np.ndarray, b: np.ndarray, en_off: np.ndarray, en_grams: np.ndarray,
+                  zh_off: np.ndarray, zh_grams: np.ndarray, threshold: float) -> tuple[
+                      np.ndarray, np.ndarray, np.ndarray]:
+    """Keep LSH candidates whose en and zh n-gram Jaccards are both >= threshold."""
+    j_en = jaccard(en_off, en_grams, a, b)
+    j_zh = jaccard(zh_off, zh_grams, a, b)
+    j = np.minimum(j_en, j_zh)
+    ok = j >= threshold
+    return a[ok], b[ok], j[ok]

@@ -1,0 +1,343 @@
+"""Dedup keys and n-gram fingerprints, computed for a whole batch of lines at once in numpy.
+
+Folding (for keys only: the stored text is never rewritten) is one lookup table over code points:
+NFKC's one-character mappings (full/half width), lower case, Traditional and Simplified characters
+to one form (OpenCC's tw2s character table), and a class per code point: kept (letters, digits,
+marks), dropped (spaces, symbols, quotes, hyphens) or dropped as a clause break (. , ! ? 。 ， ...).
+Lines holding a character whose NFKC form is not one character (ligatures, combining sequences)
+go through `unicodedata.normalize` first; the rest never pay for it.
+
+Why fold to the Simplified form: Simplified -> Traditional is one-to-many per character (发 ->
+發/髮, 干 -> 乾/幹/干), Traditional -> Simplified is many-to-one, so a line and its copy in the
+other script always meet in one key.
+
+From the folded code points of each line this module derives, without a Python loop per
+character: an order-sensitive exact key, the set of character n-grams inside each clause (so
+swapping clauses keeps the set), stored as sorted unique 32-bit fingerprints of 64-bit hashes, an
+order-free hash of that set, and a hash of the line's clause-final particles.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+__all__ = ["PARTICLES", "SideFeatures", "components", "fold_text", "jaccard", "lsh_candidates",
+           "mix64", "side_features"]
+
+# Colloquial sentence-final particles (see the zh-TW notes); 嗎, 了, 的 carry grammar and stay.
+PARTICLES = "啦喔哦呢耶欸誒齁吼吧嘛囉嘍咧捏唷喲啊呀哇蛤哈嘿咩"
+_CLAUSE_BREAKS = ".,;:!?。，、；：！？…‥—―～~\n\r\t"
+KEEP, DROP, BREAK, LINE_END = 0, 1, 2, 3
+_SEPARATOR = "\x00"  # joins the lines of a batch; the pipeline never lets NUL into a text
+_LIMIT = 0x30000  # characters above this (rare CJK extensions, private use) are kept as they are
+_U64 = np.uint64
+
+
+def mix64(x: np.ndarray) -> np.ndarray:
+    """Scramble uint64 values (splitmix64's finaliser): equal in -> equal out, else unrelated."""
+    x = x ^ (x >> _U64(30))
+    x = x * _U64(0xBF58476D1CE4E5B9)
+    x = x ^ (x >> _U64(27))
+    x = x * _U64(0x94D049BB133111EB)
+    return x ^ (x >> _U64(31))
+
+
+@dataclass(frozen=True)
+class _Tables:
+    fold: np.ndarray  # uint32 code point -> folded code point
+    kind: np.ndarray  # uint8 code point -> KEEP / DROP / BREAK / LINE_END
+    needs_nfkc: np.ndarray  # bool: the one-character table cannot stand in for NFKC here
+    space: np.ndarray  # bool: white space (a clause break on the zh side)
+    particle: np.ndarray  # bool over folded code points
+
+
+@lru_cache(maxsize=1)
+def _tables() -> _Tables:
+    """Build the folding tables once per process (about 0.1 s, one OpenCC converter)."""
+    import opencc
+
+    size = 0x110000
+    fold = np.arange(size, dtype=np.uint32)
+    kind = np.zeros(size, dtype=np.uint8)
+    needs = np.zeros(size, dtype=bool)
+    for cp in range(_LIMIT):
+        ch = chr(cp)
+        norm = unicodedata.normalize("NFKC", ch)
+        if len(norm) != 1 or unicodedata.combining(ch) or 0x1100 <= cp < 0x1200:
+            needs[cp] = True
+            continue
+        low = norm.lower()
+        out = low if len(low) == 1 else norm
+        fold[cp] = ord(out)
+        cat = unicodedata.category(out)
+        if out in _CLAUSE_BREAKS:
+            kind[cp] = BREAK
+        elif cat[0] not in "LNM":
+            kind[cp] = DROP
+    kind[0xE0000:0xE0080] = DROP  # tag characters
+    kind[ord(_SEPARATOR)] = LINE_END
+    # Traditional/Taiwan and Simplified characters to one form, via OpenCC's character table.
+    cjk = [chr(c) for c in range(0x3400, 0xA000)]
+    converted = opencc.OpenCC("tw2s.json").convert("\n".join(cjk)).split("\n")
+    script = np.arange(size, dtype=np.uint32)
+    if len(converted) == len(cjk):
+        pairs = [(ord(a), ord(b)) for a, b in zip(cjk, converted) if len(b) == 1 and a != b]
+        src, dst = np.array(pairs, dtype=np.int64).T
+        script[src] = dst
+        script = script[script]  # a target that itself maps on: follow it
+    fold = script[fold]
+    particle = np.zeros(size, dtype=bool)
+    particle[fold[[ord(c) for c in PARTICLES]]] = True
+    space = np.zeros(size, dtype=bool)
+    space[[c for c in range(_LIMIT) if chr(c).isspace()]] = True
+    return _Tables(fold=fold, kind=kind, needs_nfkc=needs, space=space, particle=particle)
+
+
+def _encode(texts: Sequence[str], tables: _Tables) -> np.ndarray:
+    """Join a batch with separators and return its code points, NFKC applied where needed."""
+    joined = _SEPARATOR.join(texts) + _SEPARATOR
+    cps = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+    if int(np.count_nonzero(cps == 0)) != len(texts):
+        raise ValueError("a text holds a NUL character")
+    flagged = tables.needs_nfkc[np.minimum(cps, 0x10FFFF)]
+    if flagged.any():
+        line = np.cumsum(cps == 0) - (cps == 0)
+        bad = set(np.unique(line[flagged]).tolist())
+        fixed = [unicodedata.normalize("NFKC", t) if i in bad else t for i, t in enumerate(texts)]
+        fixed = [t.replace(_SEPARATOR, " ") for t in fixed]
+        cps = np.frombuffer((_SEPARATOR.join(fixed) + _SEPARATOR).encode("utf-32-le"), np.uint32)
+    return cps
+
+
+@dataclass(frozen=True)
+class SideFeatures:
+    """What dedup keeps of one side (en or zh) of a batch of lines: integers only."""
+
+    key: np.ndarray  # uint64 per line: order-sensitive hash of the folded text
+    plain_key: np.ndarray  # uint64 per line: the same with particles left in (tells kinds apart)
+    set_hash: np.ndarray  # uint64 per line: order-free hash of the n-gram set
+    particles: np.ndarray  # uint64 per line: hash of the clause-final particles, 0 for none
+    offsets: np.ndarray  # int64, len(lines) + 1: line i's n-grams are grams[offsets[i]:offsets[i+1]]
+    grams: np.ndarray  # uint32: sorted unique n-gram fingerprints per line
+
+
+def _line_sums(values: np.ndarray, line: np.ndarray, n_lines: int) -> np.ndarray:
+    """Add uint64 values per line (wrapping), 0 for lines with none."""
+    out = np.zeros(n_lines, dtype=np.uint64)
+    if values.size:
+        starts = np.flatnonzero(np.r_[True, line[1:] != line[:-1]])
+        out[line[starts]] = np.add.reduceat(values, starts)
+    return out
+
+
+def _sequence_key(vals: np.ndarray, line: np.ndarray, n_lines: int, salt: int) -> np.ndarray:
+    """Hash each line's sequence of code points, order-sensitive (position mixed into each)."""
+    if vals.size == 0:
+        return np.full(n_lines, salt, dtype=np.uint64)
+    starts = np.flatnonzero(np.r_[True, line[1:] != line[:-1]])
+    first = np.zeros(vals.size, dtype=np.int64)
+    first[starts] = starts
+    pos = np.arange(vals.size, dtype=np.int64) - np.maximum.accumulate(first)
+    mixed = mix64(vals.astype(np.uint64) + (pos.astype(np.uint64) << _U64(24)) + _U64(salt))
+    return _line_sums(mixed, line, n_lines) + mix64(np.bincount(line, minlength=n_lines)
+                                                     .astype(np.uint64) + _U64(salt))
+
+
+def _fold(cps: np.ndarray, tables: _Tables, space_breaks: bool) -> tuple[np.ndarray, ...]:
+    """Fold code points; return values, kept mask, final particles, line and clause ids."""
+    cps = np.minimum(cps, 0x10FFFF)
+    vals = tables.fold[cps]
+    kind = tables.kind[cps]
+    if space_breaks:  # casual zh often separates clauses with a space instead of a comma
+        kind = np.where(tables.space[cps] & (kind == DROP), np.uint8(BREAK), kind)
+    keep = kind == KEEP
+    boundary = np.r_[~keep[1:], True]  # next character is not a kept one
+    final = tables.particle[vals] & keep & boundary
+    for _ in range(2):  # particles come in chains of up to three (的啦齁): walk back the chain
+        final |= tables.particle[vals] & keep & np.r_[final[1:], False]
+    line_all = np.cumsum(kind == LINE_END) - (kind == LINE_END)
+    clause_all = np.cumsum(kind >= BREAK)
+    return vals, keep, final, line_all, clause_all
+
+
+def _ngram_hashes(vals: np.ndarray, clause: np.ndarray, n: int, salt: int) -> tuple[np.ndarray,
+                                                                                      np.ndarray]:
+    """Hash every n-gram inside a clause, and each clause shorter than n as one gram."""
+    size = vals.size
+    v = vals.astype(np.uint64) + _U64(1)
+    prime = _U64(0x9E3779B97F4A7C15)
+    if size == 0:
+        return np.zeros(0, np.uint64), np.zeros(0, np.int64)
+    starts = np.flatnonzero(np.r_[True, clause[1:] != clause[:-1]])
+    lengths = np.diff(np.r_[starts, size])
+    poly = v.copy()
+    short_idx = starts[lengths < n]
+    short_len = lengths[lengths < n]
+    short_hash = np.zeros(short_idx.size, dtype=np.uint64)
+    for k in range(1, n):
+        sel = short_len == k
+        short_hash[sel] = poly[short_idx[sel]]
+        if k < size:
+            poly = poly[:-1] * prime + v[k:]
+        else:
+            poly = poly[:0]
+    full_idx = np.flatnonzero(clause[: size - n + 1] == clause[n - 1:]) if size >= n else \
+        np.zeros(0, np.int64)
+    full_hash = poly[full_idx] if size >= n else np.zeros(0, np.uint64)
+    hashes = np.concatenate([full_hash + _U64(n << 56), short_hash + (short_len.astype(np.uint64)
+                                                                      << _U64(56))])
+    where = np.concatenate([full_idx, short_idx])
+    return mix64(hashes ^ _U64(salt)), where
+
+
+def side_features(texts: Sequence[str], n: int, fold_particles: bool, salt: int,
+                  space_breaks: bool = False) -> SideFeatures:
+    """Fold a batch of lines and compute their keys and n-gram fingerprint sets."""
+    tables = _tables()
+    n_lines = len(texts)
+    cps = _encode(texts, tables)
+    vals, keep, final, line_all, clause_all = _fold(cps, tables, space_breaks)
+    kept = keep & ~final if fold_particles else keep
+    plain_vals, plain_line = vals[keep], line_all[keep]
+    plain_key = _sequence_key(plain_vals, plain_line, n_lines, salt)
+    key = _sequence_key(vals[kept], line_all[kept], n_lines, salt) if fold_particles else plain_key
+    part_line = line_all[final]
+    particles = _sequence_key(vals[final], part_line, n_lines, salt ^ 0x5A5A)
+    particles[np.bincount(part_line, minlength=n_lines) == 0] = 0
+    # Clause ids must also change at each line end; the cumulative break count already does.
+    gram_hash, where = _ngram_hashes(vals[kept], clause_all[kept], n, salt)
+    gram_line = line_all[kept][where]
+    fingerprint = (gram_hash >> _U64(32)).astype(np.uint64)
+    packed = np.sort((gram_line.astype(np.uint64) << _U64(32)) | fingerprint)
+    packed = packed[np.r_[True, packed[1:] != packed[:-1]]] if packed.size else packed
+    grams = (packed & _U64(0xFFFFFFFF)).astype(np.uint32)
+    glines = (packed >> _U64(32)).astype(np.int64)
+    counts = np.bincount(glines, minlength=n_lines)
+    offsets = np.zeros(n_lines + 1, dtype=np.int64)
+    np.cumsum(counts, out=offsets[1:])
+    set_hash = _line_sums(mix64(grams.astype(np.uint64) + _U64(salt)), glines, n_lines)
+    set_hash += mix64(counts.astype(np.uint64) ^ _U64(salt))
+    return SideFeatures(key=key, plain_key=plain_key, set_hash=set_hash, particles=particles,
+                        offsets=offsets, grams=grams)
+
+
+def fold_text(text: str, fold_particles: bool = True) -> str:
+    """Return the folded form of one line that the keys hash (for tests and reports)."""
+    tables = _tables()
+    cps = _encode([text], tables)
+    vals, keep, final, _, _ = _fold(cps, tables, False)
+    kept = keep & ~final if fold_particles else keep
+    return "".join(map(chr, vals[kept].tolist()))
+
+
+def gather_sets(offsets: np.ndarray, grams: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray,
+                                                                                  np.ndarray]:
+    """Return the n-gram sets of `rows` as one sorted uint64 array of (row number << 32 | gram)."""
+    starts, ends = offsets[rows], offsets[rows + 1]
+    lengths = ends - starts
+    total = int(lengths.sum())
+    which = np.repeat(np.arange(rows.size, dtype=np.int64), lengths)
+    first = np.cumsum(lengths) - lengths
+    picks = np.arange(total, dtype=np.int64) - np.repeat(first - starts, lengths)
+    return (which.astype(np.uint64) << _U64(32)) | grams[picks].astype(np.uint64), lengths
+
+
+def jaccard(offsets: np.ndarray, grams: np.ndarray, a: np.ndarray, b: np.ndarray,
+            chunk: int = 100_000) -> np.ndarray:
+    """Exact Jaccard of the n-gram sets of rows a[k] and b[k], vectorised (1.0 for two empties)."""
+    out = np.ones(a.size, dtype=np.float64)
+    for lo in range(0, a.size, chunk):
+        sa, sb = a[lo:lo + chunk], b[lo:lo + chunk]
+        keys_a, len_a = gather_sets(offsets, grams, sa)
+        keys_b, len_b = gather_sets(offsets, grams, sb)
+        # Both arrays are sorted and each set is unique: a merge (timsort finds the two runs)
+        # leaves every shared (row, gram) next to its twin.
+        merged = np.concatenate([keys_a, keys_b])
+        merged.sort(kind="stable")
+        twin = merged[1:][merged[1:] == merged[:-1]]
+        inter = np.bincount((twin >> _U64(32)).astype(np.int64), minlength=sa.size)
+        union = len_a + len_b - inter
+        part = out[lo:lo + chunk]
+        np.divide(inter, union, out=part, where=union > 0)
+    return out
+
+
+def components(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Union-find over edges (a[k], b[k]): each node's label is the smallest index in its group."""
+    label = np.arange(n, dtype=np.int64)
+    a = np.asarray(a, dtype=np.int64)
+    b = np.asarray(b, dtype=np.int64)
+    while a.size:
+        la, lb = label[a], label[b]
+        low = np.minimum(la, lb)
+        np.minimum.at(label, la, low)  # hook each root under the smaller one
+        np.minimum.at(label, lb, low)
+        while True:  # pointer jumping until every node points at its root
+            nxt = label[label]
+            if np.array_equal(nxt, label):
+                break
+            label = nxt
+        open_edges = label[a] != label[b]
+        a, b = a[open_edges], b[open_edges]
+    return label
+
+
+def minhash_bands(sides: list[tuple[np.ndarray, np.ndarray]], num_perm: int, bands: int,
+                  chunk: int = 20_000) -> np.ndarray:
+    """Return LSH band hashes (rows x bands, uint64) of MinHash over the union of each row's sets."""
+    rows = sides[0][0].size - 1
+    rng = np.random.default_rng(0x7477)  # fixed: band hashes must not change between runs
+    mult = rng.integers(1, 2**63, num_perm, dtype=np.uint64) | _U64(1)
+    add = rng.integers(0, 2**63, num_perm, dtype=np.uint64)
+    per = num_perm // bands
+    out = np.zeros((rows, bands), dtype=np.uint64)
+    for lo in range(0, rows, chunk):
+        sel = np.arange(lo, min(lo + chunk, rows), dtype=np.int64)
+        parts = [gather_sets(off, grams, sel) for off, grams in sides]
+        keys = np.concatenate([p[0] for p in parts])
+        owner = (keys >> _U64(32)).astype(np.int64)
+        order = np.argsort(owner, kind="stable")
+        values = (keys[order] & _U64(0xFFFFFFFF))
+        owner = owner[order]
+        sizes = np.bincount(owner, minlength=sel.size)
+        starts = np.flatnonzero(sizes)
+        firsts = np.cumsum(sizes) - sizes
+        sig = np.full((sel.size, num_perm), np.iinfo(np.uint64).max, dtype=np.uint64)
+        for k in range(num_perm):
+            hashed = (values * mult[k] + add[k]) >> _U64(32)
+            if hashed.size:
+                sig[starts, k] = np.minimum.reduceat(hashed, firsts[starts])
+        for band in range(bands):
+            block = sig[:, band * per:(band + 1) * per]
+            salted = mix64(block + (np.arange(per, dtype=np.uint64) << _U64(40)) + _U64(band))
+            out[sel, band] = mix64(salted.sum(axis=1, dtype=np.uint64) + _U64(band))
+    return out
+
+
+def lsh_candidates(sides: list[tuple[np.ndarray, np.ndarray]], num_perm: int, bands: int,
+                   tag: np.ndarray, cap: int = 256) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs (a < b) that share at least one LSH band (and the same tag); runs cut at `cap`."""
+    band_hash = minhash_bands(sides, num_perm, bands) ^ tag[:, None]
+    found = []
+    for band in range(bands):
+        col = band_hash[:, band]
+        order = np.argsort(col, kind="stable")
+        starts = np.flatnonzero(np.r_[True, col[order][1:] != col[order][:-1]])
+        sizes = np.minimum(np.diff(np.r_[starts, order.size]), cap)
+        for size in np.unique(sizes[sizes > 1]).tolist():
+            base = starts[sizes == size]
+            i, j = np.triu_indices(size, 1)
+            a = order[(base[:, None] + i[None, :]).ravel()]
+            b = order[(base[:, None] + j[None, :]).ravel()]
+            found.append((np.minimum(a, b).astype(np.uint64) << _U64(32)) | np.maximum(a, b)
+                         .astype(np.uint64))
+    if not found:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    packed = np.sort(np.concatenate(found))
+    packed = packed[np.r_[True, packed[1:] != packed[:-1]]]
+    return (packed >> _U64(32)).astype(np.int64), (packed & _U64(0xFFFFFFFF)).astype(np.int64)
