@@ -32,7 +32,7 @@ import numpy as np
 from builder.dedupkey import components, jaccard, lsh_candidates, mix64, side_features
 from builder.errors import ConfigError
 
-__all__ = ["DedupSettings", "Deduplicator", "DedupResult", "KINDS"]
+__all__ = ["DedupSettings", "Deduplicator", "DedupResult", "KINDS", "anchored_pairs"]
 
 KINDS = ("exact", "particle", "near")  # how a member is tied to its cluster's representative
 _EN_SALT, _ZH_SALT = 0x656E, 0x7A68
@@ -211,7 +211,8 @@ class Deduplicator:
             tag = zh_part if s.particle_variants == "keep" else np.zeros(n, dtype=np.uint64)
             if s.match == "one-side":
                 # A side matches when its folded text or its n-gram set is the same.
-                pairs = [_anchored(anchor ^ tag, other, off, grams, s.threshold)
+                pairs = [anchored_pairs(np.where(anchor != 0, anchor ^ tag, 0), other, off, grams,
+                                        s.threshold)
                          for anchor, other, off, grams in (
                              (en_key, zh_set, zh_off, zh_grams), (en_set, zh_set, zh_off, zh_grams),
                              (zh_key, en_set, en_off, en_grams), (zh_set, en_set, en_off, en_grams))]
@@ -257,10 +258,16 @@ def _runs(sorted_keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return starts, np.diff(np.r_[starts, sorted_keys.size])
 
 
-def _anchored(anchor: np.ndarray, other: np.ndarray, off: np.ndarray, grams: np.ndarray,
-              threshold: float, cap: int = 2048) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Confirmed pairs whose anchor-side sets are equal and other-side Jaccard >= threshold."""
-    order = np.lexsort((other, anchor))
+def anchored_pairs(anchor: np.ndarray, other: np.ndarray, off: np.ndarray, grams: np.ndarray,
+                   threshold: float, cap: int = 2048, rows: np.ndarray | None = None) -> tuple[
+                       np.ndarray, np.ndarray, np.ndarray]:
+    """Return confirmed matches (a, b, Jaccard): same anchor, other-side Jaccard >= threshold.
+
+    `other` is the other side's set hash per item; its n-gram set is row `rows[i]` (default i)
+    of (off, grams). Items with anchor 0 never match (an empty text is no evidence).
+    """
+    live = np.flatnonzero(anchor != 0)
+    order = live[np.lexsort((other[live], anchor[live]))]
     a_sorted, o_sorted = anchor[order], other[order]
     group_starts, group_sizes = _runs(a_sorted)
     multi = group_sizes > 1
@@ -276,7 +283,7 @@ def _anchored(anchor: np.ndarray, other: np.ndarray, off: np.ndarray, grams: np.
     head_keys = a_sorted[~both]
     hs, hz = _runs(head_keys)
     a, b = _group_pairs(heads, hs, hz, cap)
-    j = jaccard(off, grams, a, b)
+    j = jaccard(off, grams, a, b) if rows is None else jaccard(off, grams, rows[a], rows[b])
     ok = j >= threshold
     return (np.concatenate([tie_a, a[ok]]), np.concatenate([tie_b, b[ok]]),
             np.concatenate([np.ones(tie_a.size), j[ok]]))

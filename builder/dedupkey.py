@@ -27,7 +27,7 @@ from functools import lru_cache
 import numpy as np
 
 __all__ = ["PARTICLES", "SideFeatures", "components", "fold_text", "jaccard", "lsh_candidates",
-           "mix64", "side_features"]
+           "mix64", "mostly_cjk", "side_features"]
 
 # Colloquial sentence-final particles (see the zh-TW notes); 嗎, 了, 的 carry grammar and stay.
 PARTICLES = "啦喔哦呢耶欸誒齁吼吧嘛囉嘍咧捏唷喲啊呀哇蛤哈嘿咩"
@@ -205,7 +205,8 @@ def side_features(texts: Sequence[str], n: int, fold_particles: bool, salt: int,
     kept = keep & ~final if fold_particles else keep
     plain_vals, plain_line = vals[keep], line_all[keep]
     plain_key = _sequence_key(plain_vals, plain_line, n_lines, salt)
-    key = _sequence_key(vals[kept], line_all[kept], n_lines, salt) if fold_particles else plain_key
+    key = _sequence_key(vals[kept], line_all[kept], n_lines, salt) if fold_particles else \
+        plain_key.copy()
     part_line = line_all[final]
     particles = _sequence_key(vals[final], part_line, n_lines, salt ^ 0x5A5A)
     particles[np.bincount(part_line, minlength=n_lines) == 0] = 0
@@ -222,8 +223,24 @@ def side_features(texts: Sequence[str], n: int, fold_particles: bool, salt: int,
     np.cumsum(counts, out=offsets[1:])
     set_hash = _line_sums(mix64(grams.astype(np.uint64) + _U64(salt)), glines, n_lines)
     set_hash += mix64(counts.astype(np.uint64) ^ _U64(salt))
+    # An empty line (nothing left after folding) is no evidence: 0 never anchors a match.
+    set_hash[counts == 0] = 0
+    empty = np.bincount(line_all[kept], minlength=n_lines) == 0
+    key[empty] = 0
+    plain_key[np.bincount(plain_line, minlength=n_lines) == 0] = 0
     return SideFeatures(key=key, plain_key=plain_key, set_hash=set_hash, particles=particles,
                         offsets=offsets, grams=grams)
+
+
+def mostly_cjk(texts: Sequence[str]) -> np.ndarray:
+    """Tell zh lines from en ones: a CJK character weighs as much as a four-letter word."""
+    cps = _encode(texts, _tables()) if texts else np.zeros(0, np.uint32)
+    line = np.cumsum(cps == 0) - (cps == 0)
+    cjk = ((cps >= 0x3400) & (cps <= 0x9FFF)) | ((cps >= 0xF900) & (cps <= 0xFAFF)) | \
+        ((cps >= 0x20000) & (cps <= 0x323AF))
+    latin = ((cps | 0x20) >= ord("a")) & ((cps | 0x20) <= ord("z"))
+    n_cjk = np.bincount(line[cjk], minlength=len(texts))
+    return (n_cjk > 0) & (4 * n_cjk >= np.bincount(line[latin], minlength=len(texts)))
 
 
 def fold_text(text: str, fold_particles: bool = True) -> str:
