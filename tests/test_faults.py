@@ -157,7 +157,7 @@ def test_malformed_example_is_set_aside_with_skip_errors(
     out = tmp_path / "out"
     build(config, out, registry=_registry(function, "sloppy"), skip_errors=True)
     report = json.loads((out / "build_report.json").read_text(encoding="utf-8"))
-    assert report["totals"]["pairs_set_aside"] == {"recipe_error:malformed": 1}
+    assert report["totals"]["pairs_set_aside"] == {"recipe_error:malformed_example": 1}
     (entry,) = [s for s in report["set_aside"] if s["reason"] == "recipe_error"]
     assert entry["line"] == 5 and problem in entry["text"]
 
