@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -48,6 +49,10 @@ def check_example(example: object, recipe: Recipe) -> str | None:
     unknown = sorted(set(example.extra) - set(recipe.fields))
     if unknown:
         return f"extra fields {unknown} are not declared in @recipe(fields=...)"
+    try:
+        json.dumps(dict(example.extra), ensure_ascii=False, sort_keys=True, allow_nan=False)
+    except (TypeError, ValueError) as error:
+        return f"extra is not JSON-serialisable: {error}"
     for name in ("instruction", "input", "output"):
         if looks_simplified(getattr(example, name)):
             return f"{name} is in Simplified script (zh-TW needs Traditional)"
@@ -65,7 +70,8 @@ def apply_recipes(pair: Pair, steps: Sequence[Step]) -> list[Record]:
         try:
             examples = list(recipe(pair, RecipeContext(recipe.name, pair, step.params)))
         except Exception as error:
-            raise RecipeError(f"{where}: {type(error).__name__}: {error}") from error
+            message = " ".join(str(error).split())  # one line, whatever the recipe raised
+            raise RecipeError(f"{where}: {type(error).__name__}: {message}") from error
         for index, example in enumerate(examples):
             problem = check_example(example, recipe)
             if problem:

@@ -10,7 +10,7 @@ OUT only when everything succeeded.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -180,10 +180,10 @@ def _build_into(stage: Path, config: BuildConfig, steps: Sequence[Step], annotat
     shards = writer.close()
     counts = {name: {s: rows for s, (rows, _) in by_split.items()} for name, by_split in shards.items()}
     leak = leaks.finish()
-    if leak.leaked:
+    if leak.leaked_clusters:
         raise BuildError(
-            f"leak check failed: {leak.leaked} near-duplicate clusters cross splits "
-            f"(e.g. {leak.examples[:1]}); the previous output is unchanged"
+            f"leak check failed: {leak.leaked_clusters} clusters of exact or near-duplicate records "
+            f"cross splits ({leak.leaked_records} records); no output was written"
         )
     kept = np.flatnonzero(result.keep)
     dedup_summary = result.summary(lambda i: (spool.get(i).en, spool.get(i).zh))
@@ -200,7 +200,7 @@ def _build_into(stage: Path, config: BuildConfig, steps: Sequence[Step], annotat
         recipe_params={s.recipe.name: {"params": dict(s.params), "min_particles": s.min_particles}
                        for s in steps},
         annotate=annotator_name,
-        dedup=dedup_settings.to_dict(),
+        dedup=asdict(dedup_settings),
         split={"ratios": dict(config.ratios), "previous": previous.label if previous else ""},
         formats=config.formats,
     )
@@ -210,7 +210,7 @@ def _build_into(stage: Path, config: BuildConfig, steps: Sequence[Step], annotat
     (stage / "style_particles.svg").write_text(style.render_svg(), encoding="utf-8")
 
     report.sections["dedup"] = dedup_summary
-    report.sections["leak_check"] = leak.to_dict()
+    report.sections["leak_check"] = leak.as_dict()
     report.sections["style"] = style.to_dict()
     totals = report.totals()
     card = render_card(
@@ -231,7 +231,7 @@ def _build_into(stage: Path, config: BuildConfig, steps: Sequence[Step], annotat
             f"lines set aside)",
             converted=totals["converted_simplified"],
             dedup_summary=_dedup_line(dedup_summary, dedup_settings),
-            leak_summary=f"{leak.checked} records checked, {leak.leaked} clusters cross splits.",
+            leak_summary=f"{leak.records} records checked, {leak.leaked_clusters} clusters cross splits.",
             style_section="![Particle frequencies](style_particles.svg)\n\n" + style.render_markdown(),
             changelog=changelog.to_markdown() if changelog else "",
         )
@@ -252,6 +252,7 @@ def _build_into(stage: Path, config: BuildConfig, steps: Sequence[Step], annotat
 
 
 def _dedup_line(summary: dict[str, Any], settings: DedupSettings) -> str:
-    kinds = summary.get("dropped_by_kind") or summary.get("counts") or {}
+    kinds = {k: n for k, n in summary.get("by_kind", {}).items() if n}
     found = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) or "none found"
-    return f"exact and near-duplicate (MinHash LSH, confirmed by Jaccard), policy `{settings.policy}`: {found}."
+    return (f"exact and near-duplicate clusters (`{settings.signature()}`); "
+            f"{summary.get('dropped', 0)} pairs dropped; members by kind: {found}.")
