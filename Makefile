@@ -2,26 +2,36 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
 STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: setup dataset test bench clean
+.PHONY: setup dataset test bench docs clean
 
 setup: $(STAMP)
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
+	$(PIP) install --upgrade pip
+	$(PIP) install -c constraints.txt -e .
 	touch $(STAMP)
+
+# Tests also cover the optional CKIP backend (torch==2.13.0 is the CPU build, from local disk).
+$(TEST_STAMP): $(STAMP)
+	$(PIP) install -c constraints.txt -e '.[test,ckip]'
+	touch $(TEST_STAMP)
 
 dataset: setup
 	$(BIN)/twcasual build --config twcasual.toml --out dist
 
-test: setup
+test: $(TEST_STAMP)
 	$(BIN)/python -m pytest
 
-bench: setup
+bench: $(TEST_STAMP)
 	$(BIN)/python -m bench.run
+
+docs: setup
+	$(BIN)/python -m builder.docgen
 
 clean:
 	rm -rf dist .twcasual-cache
