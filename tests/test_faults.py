@@ -33,9 +33,10 @@ def _write_input(folder: Path) -> Path:
     return path
 
 
-def _config(folder: Path, recipes: dict[str, Any]) -> BuildConfig:
+def _config(folder: Path, recipes: dict[str, Any], workers: int = 1) -> BuildConfig:
     _write_input(folder)
-    return config_from_mapping({"input": {"paths": ["pairs.txt"]}, "recipes": recipes}, base=folder)
+    data = {"input": {"paths": ["pairs.txt"]}, "recipes": recipes, "build": {"workers": workers}}
+    return config_from_mapping(data, base=folder)
 
 
 def _registry(function: Any, name: str) -> Registry:
@@ -55,9 +56,10 @@ def _leftovers(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if p.name.startswith("."))
 
 
-def test_recipe_that_raises_stops_the_build_with_one_line(tmp_path: Path) -> None:
+@pytest.mark.parametrize("workers", [1, 2], ids=["inline", "two-workers"])
+def test_recipe_that_raises_stops_the_build_with_one_line(tmp_path: Path, workers: int) -> None:
     """The error names recipe, version and pair file:line, and no output folder appears."""
-    config = _config(tmp_path, {"fragile": {}})
+    config = _config(tmp_path, {"fragile": {}}, workers)
     out = tmp_path / "out"
     with pytest.raises(RecipeError) as caught:
         build(config, out, registry=_registry(_raises, "fragile"))
@@ -83,9 +85,10 @@ def test_failed_build_leaves_the_previous_output_untouched(tmp_path: Path) -> No
     assert _leftovers(tmp_path) == []
 
 
-def test_skip_errors_sets_the_pair_aside_and_counts_it(tmp_path: Path) -> None:
+@pytest.mark.parametrize("workers", [1, 2], ids=["inline", "two-workers"])
+def test_skip_errors_sets_the_pair_aside_and_counts_it(tmp_path: Path, workers: int) -> None:
     """With skip_errors the failing pair is set aside with the error, counted in build_report.json."""
-    config = _config(tmp_path, {"fragile": {}})
+    config = _config(tmp_path, {"fragile": {}}, workers)
     out = tmp_path / "out"
     result = build(config, out, registry=_registry(_raises, "fragile"), skip_errors=True)
     report = json.loads((out / "build_report.json").read_text(encoding="utf-8"))
