@@ -170,7 +170,7 @@ def test_empty_turn_and_undeclared_field_are_caught() -> None:
         check_recipe(_local("undeclared", undeclared), cross_process=False)
 
 
-def test_extra_that_is_not_json_fails_the_schema_check() -> None:
+def test_extra_that_is_not_json_fails_the_check() -> None:
     """A declared extra field holding a set cannot go into the dataset: the check says so."""
 
     def with_set(pair: Pair, ctx: RecipeContext) -> Iterator[Example]:
@@ -179,7 +179,8 @@ def test_extra_that_is_not_json_fails_the_schema_check() -> None:
         )
 
     with pytest.raises(
-        AssertionError, match="records do not convert to the dataset schema: TypeError"
+        AssertionError,
+        match=r"failed on pair golden_pairs\.jsonl:1: malformed example: extra is not JSON",
     ):
         check_recipe(_local("with-set", with_set, fields=("tags",)), cross_process=False)
 
