@@ -86,7 +86,7 @@ class Pass2Result:
 
     tables: dict[tuple[str, str], pa.Table]
     records_per_pair: list[tuple[int, int]]  # (pair index, records made)
-    texts: list[tuple[str, str, str]]  # (split, user, assistant) per record, for the leak check
+    texts: list[tuple[str, str, str]]  # (split, en, zh) per pair that made records, for the leak check
     style: StyleStats
     failed: list[tuple[int, str, str]] = field(default_factory=list)  # (pair index, kind, message)
 
@@ -95,7 +95,8 @@ def records_batch(job: tuple[int, Sequence[Pair], Sequence[bool], Sequence[str]]
     """Run the recipes on the kept pairs of one batch and build their tables."""
     assert _STATE is not None, "worker state not initialised"
     start, pairs, keep, splits = job
-    grouped: dict[tuple[str, str], list[Record]] = {}
+    ordered: list[Record] = []
+    groups: dict[tuple[str, str], list[int]] = {}
     made: list[tuple[int, int]] = []
     texts: list[tuple[str, str, str]] = []
     failed: list[tuple[int, str, str]] = []
@@ -115,10 +116,14 @@ def records_batch(job: tuple[int, Sequence[Pair], Sequence[bool], Sequence[str]]
         if pair.style is not None:
             style.add(pair.style, split)
         made.append((start + offset, len(records)))
+        if records:
+            texts.append((split, pair.en, pair.zh))
         for record in records:
-            grouped.setdefault((record.recipe, split), []).append(record)
-            texts.append((split, record.example.user, record.example.output))
-    tables = {key: records_to_table(records) for key, records in grouped.items()}
+            groups.setdefault((record.recipe, split), []).append(len(ordered))
+            ordered.append(record)
+    # One table for the whole batch (pair columns built once), then cut per (config, split).
+    table = records_to_table(ordered) if ordered else None
+    tables = {key: table.take(pa.array(rows, pa.int64())) for key, rows in groups.items()} if table else {}
     return Pass2Result(tables, made, texts, style, failed)
 
 

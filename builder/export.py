@@ -10,7 +10,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from builder.types import Record, Span
+from builder.types import Pair, Record, Span
 
 __all__ = ["SCHEMA", "ShardWriter", "records_to_table", "shard_name"]
 
@@ -63,38 +63,71 @@ def _spans(spans: Sequence[Span]) -> list[dict[str, Any]]:
     return [{"text": s.text, "offset": s.offset} for s in spans]
 
 
-def records_to_table(records: Sequence[Record]) -> pa.Table:
-    """Convert records to an Arrow table with the dataset schema, column by column."""
-    columns: dict[str, list[Any]] = {name: [] for name in SCHEMA.names}
-    for r in records:
-        pair, ex, style = r.pair, r.example, r.pair.style
-        columns["id"].append(r.id)
+_PAIR_COLUMNS = ("pair_id", "en", "zh", "source_file", "source_en_line", "source_zh_line",
+                 "converted_simplified", "particles", "interjections", "markers",
+                 "mainland_terms", "particle_count", "particle_density")
+
+
+def _pair_columns(pairs: Sequence[Pair]) -> dict[str, list[Any]]:
+    columns: dict[str, list[Any]] = {name: [] for name in _PAIR_COLUMNS}
+    for pair in pairs:
+        style = pair.style
         columns["pair_id"].append(pair.id)
-        columns["recipe"].append(r.recipe)
-        columns["recipe_version"].append(r.recipe_version)
-        columns["messages"].append(
-            [{"role": "user", "content": ex.user}, {"role": "assistant", "content": ex.output}]
-        )
-        columns["instruction"].append(ex.instruction)
-        columns["input"].append(ex.input)
-        columns["output"].append(ex.output)
         columns["en"].append(pair.en)
         columns["zh"].append(pair.zh)
         columns["source_file"].append(pair.source.file)
         columns["source_en_line"].append(pair.source.en_line)
         columns["source_zh_line"].append(pair.source.zh_line)
         columns["converted_simplified"].append(pair.converted_simplified)
-        columns["synthetic"].append(ex.synthetic)
         columns["particles"].append(_spans(style.particles) if style else [])
         columns["interjections"].append(_spans(style.interjections) if style else [])
         columns["markers"].append(_spans(style.markers) if style else [])
         columns["mainland_terms"].append(_spans(style.mainland_terms) if style else [])
         columns["particle_count"].append(style.particle_count if style else 0)
         columns["particle_density"].append(style.particle_density if style else 0.0)
-        columns["extra"].append(
+    return columns
+
+
+def records_to_table(records: Sequence[Record]) -> pa.Table:
+    """Convert records to an Arrow table with the dataset schema.
+
+    The columns that come from the pair (texts, provenance, style) are built once per pair and
+    repeated with `take`, since every recipe's records of a pair share them.
+    """
+    pairs: list[Pair] = []
+    index_of: dict[int, int] = {}
+    take: list[int] = []
+    record_columns: dict[str, list[Any]] = {
+        name: [] for name in SCHEMA.names if name not in _PAIR_COLUMNS
+    }
+    for r in records:
+        ex = r.example
+        slot = index_of.get(id(r.pair))
+        if slot is None:
+            slot = index_of[id(r.pair)] = len(pairs)
+            pairs.append(r.pair)
+        take.append(slot)
+        record_columns["id"].append(r.id)
+        record_columns["recipe"].append(r.recipe)
+        record_columns["recipe_version"].append(r.recipe_version)
+        record_columns["messages"].append(
+            [{"role": "user", "content": ex.user}, {"role": "assistant", "content": ex.output}]
+        )
+        record_columns["instruction"].append(ex.instruction)
+        record_columns["input"].append(ex.input)
+        record_columns["output"].append(ex.output)
+        record_columns["synthetic"].append(ex.synthetic)
+        record_columns["extra"].append(
             json.dumps(dict(ex.extra), ensure_ascii=False, sort_keys=True) if ex.extra else "{}"
         )
-    return pa.table(columns, schema=SCHEMA)
+    pair_schema = pa.schema([SCHEMA.field(name) for name in _PAIR_COLUMNS])
+    by_pair = pa.table(_pair_columns(pairs), schema=pair_schema).take(pa.array(take, pa.int64()))
+    columns = [
+        by_pair.column(name) if name in _PAIR_COLUMNS
+        else pa.array(record_columns[name], type=SCHEMA.field(name).type)
+        for name in SCHEMA.names
+    ]
+    return pa.Table.from_arrays(columns, schema=SCHEMA)
 
 
 class _Part:

@@ -120,6 +120,10 @@ class Converter:
 
 def _script(text: str) -> tuple[int, int, int]:
     """Return (hanzidentifier verdict, Simplified-only count, distinct Simplified-only count)."""
+    if not _SIMPLIFIED_CHAR.search(text):
+        # Without a Simplified-only character the verdict cannot be SIMPLIFIED or MIXED, and
+        # every caller only acts on those two: skip hanzidentifier's slower pass (hot path).
+        return hanzidentifier.UNKNOWN, 0, 0
     verdict = hanzidentifier.identify(text)
     if verdict not in (hanzidentifier.SIMPLIFIED, hanzidentifier.MIXED):
         return verdict, 0, 0

@@ -174,8 +174,8 @@ def _build_into(stage: Path, config: BuildConfig, steps: Sequence[Step], annotat
             pair = spool.get(index)
             report.set_aside_pairs[f"recipe_error:{kind}"] += 1
             report.add_set_aside(SetAside(pair.source.file, pair.source.en_line, "recipe_error", message))
-        for split, user, assistant in part.texts:
-            leaks.add(split, user, assistant)
+        for split, en, zh in part.texts:
+            leaks.add(split, en, zh)
         style.merge(part.style)
     shards = writer.close()
     counts = {name: {s: rows for s, (rows, _) in by_split.items()} for name, by_split in shards.items()}

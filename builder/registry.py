@@ -45,13 +45,14 @@ class RecipeContext:
     the same output for the same pair in every build, process and input order.
     """
 
-    __slots__ = ("recipe", "pair", "params", "_rng")
+    __slots__ = ("recipe", "pair", "params", "_rng", "_picks")
 
     def __init__(self, recipe: str, pair: Pair, params: Mapping[str, Any] | None = None) -> None:
         self.recipe = recipe
         self.pair = pair
         self.params: Mapping[str, Any] = MappingProxyType(dict(params or {}))
         self._rng: random.Random | None = None
+        self._picks = 0
 
     @property
     def style(self) -> Style | None:
@@ -72,7 +73,12 @@ class RecipeContext:
         """Pick one of `options`, deterministically for this recipe and pair."""
         if not options:
             raise ValueError("pick() needs at least one option")
-        return options[self.rng.randrange(len(options))]
+        # A hash per draw instead of seeding a Random: pick() runs for every record (hot path).
+        self._picks += 1
+        digest = hashlib.blake2b(
+            f"{self.recipe}\x00{self.pair.id}\x00{self._picks}".encode(), digest_size=8
+        ).digest()
+        return options[int.from_bytes(digest, "big") % len(options)]
 
 
 @dataclass(frozen=True)

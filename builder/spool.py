@@ -7,6 +7,7 @@ pairs themselves wait here, in pickled batches, instead of in memory.
 from __future__ import annotations
 
 import pickle
+from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import BinaryIO
@@ -25,6 +26,7 @@ class Spool:
         self._offsets: list[int] = []
         self._starts: list[int] = []
         self.count = 0
+        self._cached: tuple[int, list[Pair]] | None = None
 
     def append(self, pairs: Sequence[Pair]) -> None:
         if not pairs:
@@ -50,13 +52,13 @@ class Spool:
     def get(self, index: int) -> Pair:
         """One pair by its index (slow path: for a few report examples only)."""
         self.close()
-        from bisect import bisect_right
 
         batch = bisect_right(self._starts, index) - 1
-        with self.path.open("rb") as handle:
-            handle.seek(self._offsets[batch])
-            pairs: list[Pair] = pickle.load(handle)
-        return pairs[index - self._starts[batch]]
+        if self._cached is None or self._cached[0] != batch:
+            with self.path.open("rb") as handle:
+                handle.seek(self._offsets[batch])
+                self._cached = (batch, pickle.load(handle))
+        return self._cached[1][index - self._starts[batch]]
 
     def remove(self) -> None:
         self.close()
