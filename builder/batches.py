@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -25,6 +26,7 @@ from builder.export import records_to_table
 from builder.ingest import RawPair
 from builder.normalize import Normalizer
 from builder.style_stats import StyleStats
+from builder.timing import Timings
 from builder.types import Pair, Record, SetAside, Source
 
 __all__ = ["Pass1Result", "Pass2Result", "Workers", "annotate_batch", "records_batch"]
@@ -57,27 +59,31 @@ class Pass1Result:
     refused: list[tuple[int, SetAside]]
     warnings: list[tuple[Source, str]]
     warning_count: int
+    timings: Timings
 
 
 def annotate_batch(batch: Sequence[tuple[int, RawPair]]) -> Pass1Result:
     """Normalise and annotate one batch of raw pairs (`(file index, raw pair)`)."""
     assert _STATE is not None, "worker state not initialised"
+    timings = Timings()
     normalizer = _STATE.normalizer
     warnings_before, count_before = len(normalizer.warnings), normalizer.warning_count
     pairs: list[tuple[int, Pair]] = []
     refused: list[tuple[int, SetAside]] = []
-    for file_index, raw in batch:
-        result = normalizer(raw)
-        if isinstance(result, SetAside):
-            refused.append((file_index, result))
-        else:
-            pairs.append((file_index, result))
-    styles = _STATE.annotator.annotate([p.zh for _, p in pairs])
-    pairs = [(i, replace(p, style=s)) for (i, p), s in zip(pairs, styles)]
+    with timings.stage("normalise"):
+        for file_index, raw in batch:
+            result = normalizer(raw)
+            if isinstance(result, SetAside):
+                refused.append((file_index, result))
+            else:
+                pairs.append((file_index, result))
+    with timings.stage("annotate"):
+        styles = _STATE.annotator.annotate([p.zh for _, p in pairs])
+        pairs = [(i, replace(p, style=s)) for (i, p), s in zip(pairs, styles)]
     warnings = normalizer.warnings[warnings_before:]
     del normalizer.warnings[warnings_before:]  # each batch hands its own warnings back
     count = normalizer.warning_count - count_before
-    return Pass1Result(pairs, refused, warnings, count)
+    return Pass1Result(pairs, refused, warnings, count, timings)
 
 
 @dataclass
@@ -88,6 +94,7 @@ class Pass2Result:
     records_per_pair: list[tuple[int, int]]  # (pair index, records made)
     texts: list[tuple[str, str, str]]  # (split, en, zh) per pair that made records, for the leak check
     style: StyleStats
+    timings: Timings
     failed: list[tuple[int, str, str]] = field(default_factory=list)  # (pair index, kind, message)
 
 
@@ -95,6 +102,7 @@ def records_batch(job: tuple[int, Sequence[Pair], Sequence[bool], Sequence[str]]
     """Run the recipes on the kept pairs of one batch and build their tables."""
     assert _STATE is not None, "worker state not initialised"
     start, pairs, keep, splits = job
+    started = time.perf_counter()
     ordered: list[Record] = []
     groups: dict[tuple[str, str], list[int]] = {}
     made: list[tuple[int, int]] = []
@@ -121,10 +129,12 @@ def records_batch(job: tuple[int, Sequence[Pair], Sequence[bool], Sequence[str]]
         for record in records:
             groups.setdefault((record.recipe, split), []).append(len(ordered))
             ordered.append(record)
+    timings = Timings(recipes=time.perf_counter() - started)
     # One table for the whole batch (pair columns built once), then cut per (config, split).
-    table = records_to_table(ordered) if ordered else None
-    tables = {key: table.take(pa.array(rows, pa.int64())) for key, rows in groups.items()} if table else {}
-    return Pass2Result(tables, made, texts, style, failed)
+    with timings.stage("export"):
+        table = records_to_table(ordered) if ordered else None
+        tables = {key: table.take(pa.array(rows, pa.int64())) for key, rows in groups.items()} if table else {}
+    return Pass2Result(tables, made, texts, style, timings, failed)
 
 
 class Workers:

@@ -37,7 +37,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
     if args.previous:
         config = replace(config, previous=args.previous)
     if args.export:
-        formats = tuple(dict.fromkeys(["parquet", *args.export]))
+        formats = tuple(dict.fromkeys([*config.formats, *args.export]))
         config = replace(config, formats=formats)
     bar = None
     if not args.quiet:
@@ -51,6 +51,13 @@ def _cmd_build(args: argparse.Namespace) -> int:
     finally:
         if bar is not None:
             bar.close()
+    if args.timings or args.timings_json:
+        rows = result.timings.ordered()
+        if args.timings_json:
+            Path(args.timings_json).write_text(json.dumps(dict(rows), indent=2) + "\n", encoding="utf-8")
+        if args.timings:
+            for stage, seconds in rows:
+                print(f"  {stage:<11} {seconds:8.2f} s", file=sys.stderr)
     totals = result.report["totals"]
     per_split: dict[str, int] = {}
     for splits in result.counts.values():
@@ -164,6 +171,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--previous", help="previous release (folder or org/name@vX.Y.Z) to keep splits stable against")
     p.add_argument("--skip-errors", action="store_true", help="set aside pairs a recipe fails on instead of stopping")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--timings", action="store_true", help="print seconds per stage (worker stages add up their workers)")
+    p.add_argument("--timings-json", metavar="FILE", help="write seconds per stage as JSON")
     p.set_defaults(handler=_cmd_build)
 
     recipes = commands.add_parser("recipes", help="list or try recipes").add_subparsers(

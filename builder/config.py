@@ -63,7 +63,7 @@ class BuildConfig:
     formats: tuple[str, ...] = ("parquet",)
     shard_rows: int = 500_000
     default_config: str = ""
-    workers: int = 1
+    workers: int = 0  # 0: one worker process per core
     batch_size: int = 2048
     cache_dir: Path | None = None
     recipes: tuple[RecipeSelection, ...] = tuple(RecipeSelection(n) for n in BUILT_IN_RECIPES)

@@ -10,6 +10,7 @@ OUT only when everything succeeded.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,7 @@ from builder.report import BuildReport, FileReport
 from builder.spool import Spool
 from builder.split import LeakChecker, assign_splits, write_splits
 from builder.style_stats import StyleStats
+from builder.timing import Timings
 from builder.types import SetAside
 
 __all__ = ["BuildResult", "build", "select_steps"]
@@ -50,6 +52,7 @@ class BuildResult:
     counts: dict[str, dict[str, int]]
     report: dict[str, Any]
     manifest: dict[str, Any]
+    timings: Timings
 
 
 def select_steps(config: BuildConfig, registry: Registry) -> list[Step]:
@@ -68,10 +71,11 @@ def select_steps(config: BuildConfig, registry: Registry) -> list[Step]:
 
 
 def _raw_batches(
-    files: Sequence[ingest.InputFile], report: BuildReport, size: int
+    files: Sequence[ingest.InputFile], report: BuildReport, size: int, timings: Timings
 ) -> Iterator[list[tuple[int, ingest.RawPair]]]:
     """Stream every file in batches of `(file index, raw pair)`; account for every line read."""
     batch: list[tuple[int, ingest.RawPair]] = []
+    started = time.perf_counter()
     for index, f in enumerate(files):
         stats = ingest.FileStats()
         file_report = FileReport(f.name, f.format, 1, file_sha256(f.path))
@@ -82,13 +86,16 @@ def _raw_batches(
                 continue
             batch.append((index, item))
             if len(batch) >= size:
+                timings.add("ingest", time.perf_counter() - started)
                 yield batch
+                started = time.perf_counter()
                 batch = []
         file_report.lines_per_pair = stats.lines_per_pair
         file_report.lines = stats.lines
         file_report.pairs += stats.pairs  # less the pairs the normaliser refuses, counted later
         file_report.unpaired = stats.unpaired
         file_report.rejected.update(stats.rejected_by_reason)
+    timings.add("ingest", time.perf_counter() - started)
     if batch:
         yield batch
 
@@ -113,25 +120,27 @@ def build(
     names = [f.name for f in files]
     report = BuildReport(skipped_files=list(files.skipped))
     workers = Workers(config.workers, normalize.Normalizer(), annotator, steps, skip_errors)
+    timings = Timings()
     try:
         with staged_output(out) as stage:
             result = _build_into(stage, config, steps, annotator.name, dedup_settings, previous,
-                                 files, names, report, workers, progress)
+                                 files, names, report, workers, progress, timings)
     finally:
         workers.close()
-    return BuildResult(out, *result)
+    return BuildResult(out, *result, timings)
 
 
 def _build_into(stage: Path, config: BuildConfig, steps: Sequence[Step], annotator_name: str,
                 dedup_settings: DedupSettings, previous: Any, files: Sequence[ingest.InputFile],
                 names: list[str], report: BuildReport, workers: Workers,
-                progress: Progress | None) -> tuple[dict[str, dict[str, int]], dict[str, Any], dict[str, Any]]:
+                progress: Progress | None, timings: Timings) -> tuple[dict[str, dict[str, int]], dict[str, Any], dict[str, Any]]:
     # Pass 1: normalise and annotate (in workers); spool pairs, keep only hashes for dedup.
     spool = Spool(stage / ".pairs.spool")
     dedup = Deduplicator(dedup_settings)
     pair_ids: list[str] = []
     file_of: list[int] = []
-    for part in workers.map(annotate_batch, _raw_batches(files, report, config.batch_size)):
+    for part in workers.map(annotate_batch, _raw_batches(files, report, config.batch_size, timings)):
+        timings.merge(part.timings)
         for file_index, refused in part.refused:
             file_report = report.files[names[file_index]]
             file_report.pairs -= 1
@@ -146,18 +155,22 @@ def _build_into(stage: Path, config: BuildConfig, steps: Sequence[Step], annotat
                 report.files[names[file_index]].converted_simplified += 1
             file_of.append(file_index)
             pair_ids.append(pair.id)
-        spool.append(pairs)
-        dedup.add([p.id for p in pairs], [p.en for p in pairs], [p.zh for p in pairs])
+        with timings.stage("spool"):
+            spool.append(pairs)
+        with timings.stage("dedup"):
+            dedup.add([p.id for p in pairs], [p.en for p in pairs], [p.zh for p in pairs])
         if progress:
             progress(len(pairs))
 
     # Dedup and split see every pair (hashes only) before anything is written.
-    result = dedup.finish()
+    with timings.stage("dedup"):
+        result = dedup.finish()
     files_index = np.asarray(file_of, dtype=np.int32)
     for index in np.flatnonzero(~result.keep):
         report.files[names[files_index[index]]].duplicates += 1
-    splits = assign_splits(pair_ids, result.cluster, config.ratios,
-                           previous.splits if previous else None)
+    with timings.stage("split"):
+        splits = assign_splits(pair_ids, result.cluster, config.ratios,
+                               previous.splits if previous else None)
 
     # Pass 2: recipes and record tables (in workers), written in input order.
     writer = ShardWriter(stage, shard_rows=config.shard_rows)
@@ -166,31 +179,38 @@ def _build_into(stage: Path, config: BuildConfig, steps: Sequence[Step], annotat
     jobs = ((start, pairs, result.keep[start:start + len(pairs)], splits[start:start + len(pairs)])
             for start, pairs in spool.batches())
     for part in workers.map(records_batch, jobs):
-        for (recipe_name, split), table in part.tables.items():
-            writer.write(recipe_name, split, table)
+        timings.merge(part.timings)
+        with timings.stage("export"):
+            for (recipe_name, split), table in part.tables.items():
+                writer.write(recipe_name, split, table)
         for index, made in part.records_per_pair:
             report.files[names[files_index[index]]].records += made
         for index, kind, message in part.failed:
             pair = spool.get(index)
             report.set_aside_pairs[f"recipe_error:{kind}"] += 1
             report.add_set_aside(SetAside(pair.source.file, pair.source.en_line, "recipe_error", message))
-        for split, en, zh in part.texts:
-            leaks.add(split, en, zh)
+        with timings.stage("leak_check"):
+            for split, en, zh in part.texts:
+                leaks.add(split, en, zh)
         style.merge(part.style)
-    shards = writer.close()
+    with timings.stage("export"):
+        shards = writer.close()
     counts = {name: {s: rows for s, (rows, _) in by_split.items()} for name, by_split in shards.items()}
-    leak = leaks.finish()
+    with timings.stage("leak_check"):
+        leak = leaks.finish()
     if leak.leaked_clusters:
         raise BuildError(
             f"leak check failed: {leak.leaked_clusters} clusters of exact or near-duplicate records "
             f"cross splits ({leak.leaked_records} records); no output was written"
         )
+    card_started = time.perf_counter()
     kept = np.flatnonzero(result.keep)
     dedup_summary = result.summary(lambda i: (spool.get(i).en, spool.get(i).zh))
     spool.remove()
     write_splits(stage / "splits.parquet", [pair_ids[i] for i in kept], [splits[i] for i in kept])
     if len(config.formats) > 1:
-        write_exports(stage, [f for f in config.formats if f != "parquet"], counts)
+        with timings.stage("exports"):
+            write_exports(stage, [f for f in config.formats if f != "parquet"], counts)
 
     signature = Signature(
         twcasual=builder.__version__,
@@ -248,6 +268,7 @@ def _build_into(stage: Path, config: BuildConfig, steps: Sequence[Step], annotat
         configs=configs,
         extra={"changelog": changelog.to_dict()} if changelog else None,
     )
+    timings.add("card", time.perf_counter() - card_started - timings.get("exports", 0.0))
     return counts, report_dict, manifest
 
 

@@ -33,6 +33,8 @@ _SEMVER = re.compile(
     r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$"
 )
 _FIELD = re.compile(r"^[a-z][a-z0-9_]*$")
+# Names the output folder already uses: the mixed config and the export folders.
+RESERVED = frozenset({"all", "jsonl", "llama-factory"})
 
 RecipeFunction = Callable[[Pair, "RecipeContext"], Iterable[Example]]
 T = TypeVar("T")
@@ -124,6 +126,8 @@ def recipe(
         where = f"{getattr(function, '__module__', '?')}.{getattr(function, '__qualname__', '?')}"
         if not isinstance(name, str) or not _NAME.match(name):
             raise RecipeError(f"recipe {where}: name {name!r} is not kebab-case (like 'en-to-casual')")
+        if name in RESERVED:
+            raise RecipeError(f"recipe {where}: the name '{name}' is reserved (used by the dataset layout)")
         if not isinstance(version, str) or not _SEMVER.match(version):
             raise RecipeError(f"recipe '{name}' ({where}): version {version!r} is not semver (like '1.0.0')")
         if not callable(function):
@@ -240,17 +244,20 @@ class Registry:
         module_name = "twcasual_local_recipe_" + hashlib.blake2b(
             str(path.resolve()).encode(), digest_size=6
         ).hexdigest()
-        spec = importlib.util.spec_from_file_location(module_name, path)
-        if spec is None or spec.loader is None:
-            raise ConfigError(f"{display}: cannot import as a Python module")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[module_name] = module
-        try:
-            spec.loader.exec_module(module)
-        except RecipeError:
-            raise
-        except Exception as error:
-            raise RecipeError(f"{display}: import failed: {type(error).__name__}: {error}") from error
+        module = sys.modules.get(module_name)  # the same file loaded twice is one module
+        if module is None:
+            spec = importlib.util.spec_from_file_location(module_name, path)
+            if spec is None or spec.loader is None:
+                raise ConfigError(f"{display}: cannot import as a Python module")
+            module = importlib.util.module_from_spec(spec)
+            sys.modules[module_name] = module
+            try:
+                spec.loader.exec_module(module)
+            except Exception as error:
+                del sys.modules[module_name]
+                if isinstance(error, RecipeError):
+                    raise
+                raise RecipeError(f"{display}: import failed: {type(error).__name__}: {error}") from error
         found = [v for v in vars(module).values() if isinstance(v, Recipe)]
         if not found:
             raise ConfigError(f"{display}: defines no @recipe function")
