@@ -36,6 +36,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
         config = replace(config, version=args.version)
     if args.previous:
         config = replace(config, previous=args.previous)
+    if getattr(args, "debug", False):
+        config = replace(config, workers=1)  # tracebacks straight from the recipe, not a worker
     if args.export:
         formats = tuple(dict.fromkeys([*config.formats, *args.export]))
         config = replace(config, formats=formats)
@@ -158,7 +160,7 @@ def parser() -> argparse.ArgumentParser:
         description="Build style-transfer datasets: formal English to casual Taiwanese Mandarin.",
     )
     main_parser.add_argument("--version", action="version", version=f"twcasual {builder.__version__}")
-    main_parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    main_parser.add_argument("--debug", action="store_true", help="show tracebacks on errors (builds run in one process)")
     commands = main_parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = commands.add_parser("build", help="build a dataset folder from paired lines")
