@@ -21,10 +21,13 @@ import pyarrow as pa
 
 from builder.annotate import Annotator
 from builder.apply import Step, apply_recipes
+from builder.dedup import DedupSettings, pair_features
+from builder.dedupkey import SideFeatures
 from builder.errors import RecipeError
 from builder.export import records_to_table
 from builder.ingest import RawPair
 from builder.normalize import Normalizer
+from builder.spool import dump_pairs, load_pairs
 from builder.style_stats import StyleStats
 from builder.timing import Timings
 from builder.types import Pair, Record, SetAside, Source
@@ -41,6 +44,7 @@ class _State:
     annotator: Annotator
     steps: Sequence[Step]
     skip_errors: bool
+    dedup: DedupSettings
 
 
 _STATE: _State | None = None
@@ -53,9 +57,18 @@ def _init(state: _State) -> None:
 
 @dataclass
 class Pass1Result:
-    """Annotated pairs of one batch, with the file each came from, and what was refused."""
+    """One batch after normalise and annotate, in the form the main process needs.
 
-    pairs: list[tuple[int, Pair]]
+    The pairs come back pickled for the spool (the main process only copies the bytes), with
+    their ids, the file each came from, and their dedup features.
+    """
+
+    count: int
+    pickled: bytes
+    ids: list[str]
+    files: list[int]
+    converted: list[int]  # file index of each pair converted from Simplified
+    features: tuple[SideFeatures, SideFeatures] | None
     refused: list[tuple[int, SetAside]]
     warnings: list[tuple[Source, str]]
     warning_count: int
@@ -82,8 +95,18 @@ def annotate_batch(batch: Sequence[tuple[int, RawPair]]) -> Pass1Result:
         pairs = [(i, replace(p, style=s)) for (i, p), s in zip(pairs, styles)]
     warnings = normalizer.warnings[warnings_before:]
     del normalizer.warnings[warnings_before:]  # each batch hands its own warnings back
-    count = normalizer.warning_count - count_before
-    return Pass1Result(pairs, refused, warnings, count, timings)
+    warning_count = normalizer.warning_count - count_before
+    plain = [p for _, p in pairs]
+    with timings.stage("dedup"):
+        features = pair_features([p.en for p in plain], [p.zh for p in plain], _STATE.dedup) \
+            if plain else None
+    with timings.stage("spool"):
+        pickled = dump_pairs(plain)
+    return Pass1Result(
+        count=len(plain), pickled=pickled, ids=[p.id for p in plain], files=[i for i, _ in pairs],
+        converted=[i for i, p in pairs if p.converted_simplified], features=features,
+        refused=refused, warnings=warnings, warning_count=warning_count, timings=timings,
+    )
 
 
 @dataclass
@@ -98,11 +121,12 @@ class Pass2Result:
     failed: list[tuple[int, str, str]] = field(default_factory=list)  # (pair index, kind, message)
 
 
-def records_batch(job: tuple[int, Sequence[Pair], Sequence[bool], Sequence[str]]) -> Pass2Result:
-    """Run the recipes on the kept pairs of one batch and build their tables."""
+def records_batch(job: tuple[int, bytes, Sequence[bool], Sequence[str]]) -> Pass2Result:
+    """Run the recipes on the kept pairs of one (pickled) spool batch and build their tables."""
     assert _STATE is not None, "worker state not initialised"
-    start, pairs, keep, splits = job
+    start, pickled, keep, splits = job
     started = time.perf_counter()
+    pairs = load_pairs(pickled)
     ordered: list[Record] = []
     groups: dict[tuple[str, str], list[int]] = {}
     made: list[tuple[int, int]] = []
@@ -141,8 +165,8 @@ class Workers:
     """Map a batch function over batches in order, inline or in a pool of processes."""
 
     def __init__(self, count: int, normalizer: Normalizer, annotator: Annotator,
-                 steps: Sequence[Step], skip_errors: bool) -> None:
-        state = _State(normalizer, annotator, steps, skip_errors)
+                 steps: Sequence[Step], skip_errors: bool, dedup: DedupSettings) -> None:
+        state = _State(normalizer, annotator, steps, skip_errors, dedup)
         self.count = count if count > 0 else (os.cpu_count() or 1)
         self._pool = None
         _init(state)

@@ -29,10 +29,12 @@ from typing import Any
 
 import numpy as np
 
-from builder.dedupkey import components, jaccard, lsh_candidates, mix64, side_features
+from builder.dedupkey import (SideFeatures, components, jaccard, lsh_candidates, mix64,
+                              side_features)
 from builder.errors import ConfigError
 
-__all__ = ["DedupSettings", "Deduplicator", "DedupResult", "KINDS", "anchored_pairs"]
+__all__ = ["DedupSettings", "Deduplicator", "DedupResult", "KINDS", "anchored_pairs",
+           "pair_features"]
 
 KINDS = ("exact", "particle", "near")  # how a member is tied to its cluster's representative
 _EN_SALT, _ZH_SALT = 0x656E, 0x7A68
@@ -165,6 +167,14 @@ class _Side:
                 cat(self.particles, np.uint64), offsets, cat(self.grams, np.uint32))
 
 
+def pair_features(en: Sequence[str], zh: Sequence[str],
+                  settings: DedupSettings) -> tuple[SideFeatures, SideFeatures]:
+    """Fold a batch of pairs and compute what dedup keeps of each side (integers only)."""
+    fold = settings.particle_variants == "duplicate"
+    return (side_features(en, settings.ngram_en, False, _EN_SALT),
+            side_features(zh, settings.ngram_zh, fold, _ZH_SALT, space_breaks=True))
+
+
 class Deduplicator:
     """Collect pairs batch by batch (integers only), then cluster them in `finish`."""
 
@@ -177,12 +187,12 @@ class Deduplicator:
         """Take a batch of normalised pairs, in input order; keep their hashes and n-grams."""
         if not (len(pair_ids) == len(en) == len(zh)):
             raise ValueError("pair_ids, en and zh must have the same length")
-        if not en:
-            return
-        fold = self.settings.particle_variants == "duplicate"
-        for name, texts, n, salt, particles in (("en", en, self.settings.ngram_en, _EN_SALT, False),
-                                                ("zh", zh, self.settings.ngram_zh, _ZH_SALT, fold)):
-            feats = side_features(texts, n, particles, salt, space_breaks=name == "zh")
+        if en:
+            self.add_features(pair_features(en, zh, self.settings))
+
+    def add_features(self, features: tuple[SideFeatures, SideFeatures]) -> None:
+        """Take the features of a batch computed by `pair_features` (e.g. in a worker process)."""
+        for name, feats in zip(("en", "zh"), features):
             side = self._sides[name]
             side.keys.append(feats.key)
             side.plain.append(feats.plain_key)
@@ -190,7 +200,7 @@ class Deduplicator:
             side.particles.append(feats.particles)
             side.lengths.append(np.diff(feats.offsets))
             side.grams.append(feats.grams)
-        self._count += len(en)
+        self._count += features[0].key.size
 
     def finish(self) -> DedupResult:
         """Cluster everything added so far and apply the policy."""

@@ -119,7 +119,8 @@ def build(
     files = ingest.discover(list(config.inputs), config.input_format)
     names = [f.name for f in files]
     report = BuildReport(skipped_files=list(files.skipped))
-    workers = Workers(config.workers, normalize.Normalizer(), annotator, steps, skip_errors)
+    workers = Workers(config.workers, normalize.Normalizer(), annotator, steps, skip_errors,
+                      dedup_settings)
     timings = Timings()
     try:
         with staged_output(out) as stage:
@@ -149,18 +150,17 @@ def _build_into(stage: Path, config: BuildConfig, steps: Sequence[Step], annotat
         for source, message in part.warnings:
             report.warn(f"{source}: {message}")
         report.warnings_total += part.warning_count - len(part.warnings)
-        pairs = [pair for _, pair in part.pairs]
-        for file_index, pair in part.pairs:
-            if pair.converted_simplified:
-                report.files[names[file_index]].converted_simplified += 1
-            file_of.append(file_index)
-            pair_ids.append(pair.id)
+        for file_index in part.converted:
+            report.files[names[file_index]].converted_simplified += 1
+        file_of.extend(part.files)
+        pair_ids.extend(part.ids)
         with timings.stage("spool"):
-            spool.append(pairs)
-        with timings.stage("dedup"):
-            dedup.add([p.id for p in pairs], [p.en for p in pairs], [p.zh for p in pairs])
+            spool.append_pickled(part.count, part.pickled)
+        if part.features is not None:
+            with timings.stage("dedup"):
+                dedup.add_features(part.features)
         if progress:
-            progress(len(pairs))
+            progress(part.count)
 
     # Dedup and split see every pair (hashes only) before anything is written.
     with timings.stage("dedup"):
@@ -176,8 +176,9 @@ def _build_into(stage: Path, config: BuildConfig, steps: Sequence[Step], annotat
     writer = ShardWriter(stage, shard_rows=config.shard_rows)
     leaks = LeakChecker(dedup_settings)
     style = StyleStats()
-    jobs = ((start, pairs, result.keep[start:start + len(pairs)], splits[start:start + len(pairs)])
-            for start, pairs in spool.batches())
+    bounds = [*spool.starts[1:], spool.count]
+    jobs = ((start, data, result.keep[start:end], splits[start:end])
+            for (start, data), end in zip(spool.pickled_batches(), bounds))
     for part in workers.map(records_batch, jobs):
         timings.merge(part.timings)
         with timings.stage("export"):

@@ -14,7 +14,18 @@ from typing import BinaryIO
 
 from builder.types import Pair
 
-__all__ = ["Spool"]
+__all__ = ["Spool", "dump_pairs", "load_pairs"]
+
+
+def dump_pairs(pairs: Sequence[Pair]) -> bytes:
+    """Pickle a batch of pairs for the spool."""
+    return pickle.dumps(list(pairs), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def load_pairs(data: bytes) -> list[Pair]:
+    """Read back a batch written by `dump_pairs`."""
+    pairs: list[Pair] = pickle.loads(data)
+    return pairs
 
 
 class Spool:
@@ -29,13 +40,24 @@ class Spool:
         self._cached: tuple[int, list[Pair]] | None = None
 
     def append(self, pairs: Sequence[Pair]) -> None:
-        if not pairs:
+        """Append a batch of pairs."""
+        if pairs:
+            self.append_pickled(len(pairs), dump_pairs(pairs))
+
+    def append_pickled(self, count: int, data: bytes) -> None:
+        """Append a batch already pickled by `dump_pairs` (in a worker: the main process only copies bytes)."""
+        if not count:
             return
         assert self._handle is not None, "spool is closed for writing"
         self._offsets.append(self._handle.tell())
         self._starts.append(self.count)
-        pickle.dump(list(pairs), self._handle, protocol=pickle.HIGHEST_PROTOCOL)
-        self.count += len(pairs)
+        self._handle.write(data)
+        self.count += count
+
+    @property
+    def starts(self) -> list[int]:
+        """The index of the first pair of every batch."""
+        return list(self._starts)
 
     def close(self) -> None:
         if self._handle is not None:
@@ -44,10 +66,16 @@ class Spool:
 
     def batches(self) -> Iterator[tuple[int, list[Pair]]]:
         """Yield (index of the first pair, pairs) for every batch, in order."""
+        for start, data in self.pickled_batches():
+            yield start, load_pairs(data)
+
+    def pickled_batches(self) -> Iterator[tuple[int, bytes]]:
+        """Yield (index of the first pair, pickled batch) for every batch, in order."""
         self.close()
+        ends = [*self._offsets[1:], self.path.stat().st_size]
         with self.path.open("rb") as handle:
-            for start in self._starts:
-                yield start, pickle.load(handle)
+            for start, offset, end in zip(self._starts, self._offsets, ends):
+                yield start, handle.read(end - offset)
 
     def get(self, index: int) -> Pair:
         """One pair by its index (slow path: for a few report examples only)."""
