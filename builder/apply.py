@@ -12,7 +12,7 @@ from builder.normalize import looks_simplified
 from builder.registry import Recipe, RecipeContext
 from builder.types import Example, Pair, Record
 
-__all__ = ["Step", "apply_recipes", "check_example"]
+__all__ = ["Step", "apply_recipes", "check_example", "extra_json"]
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,15 @@ class Step:
         if self.min_particles and (pair.style is None or pair.style.particle_count < self.min_particles):
             return False
         return True
+
+
+# One encoder for every record: json.dumps with options builds a new encoder on each call.
+_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True, allow_nan=False)
+
+
+def extra_json(example: Example) -> str:
+    """The example's extra fields as stored in the dataset's `extra` column."""
+    return _JSON.encode(dict(example.extra)) if example.extra else "{}"
 
 
 def check_example(example: object, recipe: Recipe) -> str | None:
@@ -50,7 +59,7 @@ def check_example(example: object, recipe: Recipe) -> str | None:
     if unknown:
         return f"extra fields {unknown} are not declared in @recipe(fields=...)"
     try:
-        json.dumps(dict(example.extra), ensure_ascii=False, sort_keys=True, allow_nan=False)
+        extra_json(example)
     except (TypeError, ValueError) as error:
         return f"extra is not JSON-serialisable: {error}"
     for name in ("instruction", "input", "output"):
@@ -76,7 +85,6 @@ def apply_recipes(pair: Pair, steps: Sequence[Step]) -> list[Record]:
             problem = check_example(example, recipe)
             if problem:
                 raise RecipeError(f"{where}: malformed example: {problem}")
-            records.append(
-                Record(f"{recipe.name}/{pair.id}/{index}", recipe.name, recipe.version, pair, example)
-            )
+            records.append(Record(f"{recipe.name}/{pair.id}/{index}", recipe.name,
+                                  recipe.version, pair, example, extra_json(example)))
     return records

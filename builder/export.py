@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -117,9 +116,7 @@ def records_to_table(records: Sequence[Record]) -> pa.Table:
         record_columns["input"].append(ex.input)
         record_columns["output"].append(ex.output)
         record_columns["synthetic"].append(ex.synthetic)
-        record_columns["extra"].append(
-            json.dumps(dict(ex.extra), ensure_ascii=False, sort_keys=True) if ex.extra else "{}"
-        )
+        record_columns["extra"].append(r.extra_json)
     pair_schema = pa.schema([SCHEMA.field(name) for name in _PAIR_COLUMNS])
     by_pair = pa.table(_pair_columns(pairs), schema=pair_schema).take(pa.array(take, pa.int64()))
     columns = [

@@ -123,6 +123,7 @@ class Record:
     recipe_version: str
     pair: Pair
     example: Example
+    extra_json: str = "{}"  # `example.extra` as the JSON text stored in the dataset
 
 
 @dataclass(frozen=True, slots=True)
