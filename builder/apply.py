@@ -12,7 +12,7 @@ from builder.normalize import looks_simplified
 from builder.registry import Recipe, RecipeContext
 from builder.types import Example, Pair, Record
 
-__all__ = ["Step", "apply_recipes", "check_example", "extra_json"]
+__all__ = ["Step", "apply_recipes", "apply_step", "check_example", "extra_json"]
 
 
 @dataclass(frozen=True)
@@ -68,23 +68,27 @@ def check_example(example: object, recipe: Recipe) -> str | None:
     return None
 
 
-def apply_recipes(pair: Pair, steps: Sequence[Step]) -> list[Record]:
-    """Run every step on one pair; a recipe that raises or misbehaves raises RecipeError."""
-    records: list[Record] = []
-    for step in steps:
-        if not step.wants(pair):
-            continue
-        recipe = step.recipe
-        where = f"recipe '{recipe.name}' {recipe.version} failed on pair {pair.source}"
-        try:
-            examples = list(recipe(pair, RecipeContext(recipe.name, pair, step.params)))
-        except Exception as error:
-            message = " ".join(str(error).split())  # one line, whatever the recipe raised
-            raise RecipeError(f"{where}: {type(error).__name__}: {message}") from error
-        for index, example in enumerate(examples):
-            problem = check_example(example, recipe)
-            if problem:
-                raise RecipeError(f"{where}: malformed example: {problem}")
-            records.append(Record(f"{recipe.name}/{pair.id}/{index}", recipe.name,
-                                  recipe.version, pair, example, extra_json(example)))
+def apply_step(pair: Pair, step: Step) -> list[Record]:
+    """Run one recipe on one pair; a recipe that raises or misbehaves raises RecipeError."""
+    if not step.wants(pair):
+        return []
+    recipe = step.recipe
+    where = f"recipe '{recipe.name}' {recipe.version} failed on pair {pair.source}"
+    try:
+        examples = list(recipe(pair, RecipeContext(recipe.name, pair, step.params)))
+    except Exception as error:
+        message = " ".join(str(error).split())  # one line, whatever the recipe raised
+        raise RecipeError(f"{where}: {type(error).__name__}: {message}") from error
+    records = []
+    for index, example in enumerate(examples):
+        problem = check_example(example, recipe)
+        if problem:
+            raise RecipeError(f"{where}: malformed example: {problem}")
+        records.append(Record(f"{recipe.name}/{pair.id}/{index}", recipe.name,
+                              recipe.version, pair, example, extra_json(example)))
     return records
+
+
+def apply_recipes(pair: Pair, steps: Sequence[Step]) -> list[Record]:
+    """Run every step on one pair, in order; the first failure raises RecipeError."""
+    return [record for step in steps for record in apply_step(pair, step)]

@@ -8,6 +8,8 @@ Results come back in submission order, so the output does not depend on the numb
 
 from __future__ import annotations
 
+import hashlib
+import json
 import multiprocessing
 import os
 import time
@@ -17,10 +19,12 @@ from dataclasses import dataclass, field, replace
 from multiprocessing.pool import AsyncResult
 from typing import TypeVar
 
+import numpy as np
 import pyarrow as pa
 
 from builder.annotate import Annotator
-from builder.apply import Step, apply_recipes
+from builder.cache import BuildCache, digest
+from builder.apply import Step, apply_step
 from builder.dedup import DedupSettings, pair_features
 from builder.dedupkey import SideFeatures
 from builder.errors import RecipeError
@@ -45,6 +49,8 @@ class _State:
     steps: Sequence[Step]
     skip_errors: bool
     dedup: DedupSettings
+    cache: BuildCache
+    step_keys: Sequence[str]
 
 
 _STATE: _State | None = None
@@ -121,52 +127,112 @@ class Pass2Result:
     failed: list[tuple[int, str, str]] = field(default_factory=list)  # (pair index, kind, message)
 
 
-def records_batch(job: tuple[int, bytes, Sequence[bool], Sequence[str]]) -> Pass2Result:
-    """Run the recipes on the kept pairs of one (pickled) spool batch and build their tables."""
-    assert _STATE is not None, "worker state not initialised"
-    start, pickled, keep, splits = job
+_OFFSET = "__pair_offset"
+
+
+def _step_table(pairs: Sequence[Pair], kept: Sequence[int], step: Step,
+                skip_errors: bool) -> tuple[pa.Table, dict[int, tuple[str, str]]]:
+    """One recipe over the kept pairs of a batch: its records (with each row's pair offset)
+    and the pairs it failed on (offset -> (kind, message)) when errors are skipped."""
+    records: list[Record] = []
+    offsets: list[int] = []
+    failed: dict[int, tuple[str, str]] = {}
+    for offset in kept:
+        try:
+            made = apply_step(pairs[offset], step)
+        except RecipeError as error:
+            if not skip_errors:
+                raise
+            failed[offset] = (type(error.__cause__).__name__ if error.__cause__
+                              else "malformed_example", str(error))
+            continue
+        records.extend(made)
+        offsets.extend([offset] * len(made))
+    table = records_to_table(records).append_column(_OFFSET, pa.array(offsets, pa.int32()))
+    return table, failed
+
+
+def _cached_step_table(pairs: Sequence[Pair], kept: Sequence[int], step: Step, key: str | None,
+                       state: _State) -> tuple[pa.Table, dict[int, tuple[str, str]]]:
+    """`_step_table` through the records cache (the failures travel in the table's metadata)."""
+    if key is not None:
+        table = state.cache.load_records(key)
+        if table is not None:
+            failed = json.loads((table.schema.metadata or {}).get(b"failed", b"[]"))
+            return table, {int(o): (kind, message) for o, kind, message in failed}
+    table, failed = _step_table(pairs, kept, step, state.skip_errors)
+    if key is not None:
+        meta = json.dumps([[o, kind, message] for o, (kind, message) in sorted(failed.items())])
+        state.cache.store_records(key, table.replace_schema_metadata({"failed": meta}))
+    return table, failed
+
+
+def records_batch(job: tuple[int, bytes, np.ndarray, Sequence[str], str | None]) -> Pass2Result:
+    """Run the recipes on the kept pairs of one (pickled) spool batch and build their tables.
+
+    Each recipe's records of the batch are one table, cached under the batch, the recipe and the
+    pairs dedup kept. A pair that any recipe fails on (with skip_errors) makes no record at all.
+    """
+    state = _STATE
+    assert state is not None, "worker state not initialised"
+    start, pickled, keep, splits, batch_key = job
     started = time.perf_counter()
     pairs = load_pairs(pickled)
-    ordered: list[Record] = []
-    groups: dict[tuple[str, str], list[int]] = {}
-    made: list[tuple[int, int]] = []
-    texts: list[tuple[str, str, str]] = []
-    failed: list[tuple[int, str, str]] = []
-    style = StyleStats()
-    for offset, pair in enumerate(pairs):
-        if not keep[offset]:
-            continue
-        try:
-            records = apply_recipes(pair, _STATE.steps)
-        except RecipeError as error:
-            if not _STATE.skip_errors:
-                raise
-            cause = type(error.__cause__).__name__ if error.__cause__ else "malformed_example"
-            failed.append((start + offset, cause, str(error)))
-            continue
-        split = splits[offset]
-        if pair.style is not None:
-            style.add(pair.style, split)
-        made.append((start + offset, len(records)))
-        if records:
-            texts.append((split, pair.en, pair.zh))
-        for record in records:
-            groups.setdefault((record.recipe, split), []).append(len(ordered))
-            ordered.append(record)
+    kept = np.flatnonzero(keep).tolist()
+    keep_key = hashlib.sha256(np.packbits(np.asarray(keep, dtype=bool)).tobytes()).hexdigest()
+    failed: dict[int, tuple[str, str]] = {}
+    step_tables = []
+    for step, step_key in zip(state.steps, state.step_keys):
+        key = digest(batch_key, step_key, keep_key) if batch_key and state.cache.enabled else None
+        table, step_failed = _cached_step_table(pairs, kept, step, key, state)
+        for offset, failure in step_failed.items():
+            failed.setdefault(offset, failure)  # the first recipe (in config order) that failed
+        step_tables.append((step.recipe.name, table))
     timings = Timings(recipes=time.perf_counter() - started)
-    # One table for the whole batch (pair columns built once), then cut per (config, split).
+
     with timings.stage("export"):
-        table = records_to_table(ordered) if ordered else None
-        tables = {key: table.take(pa.array(rows, pa.int64())) for key, rows in groups.items()} if table else {}
-    return Pass2Result(tables, made, texts, style, timings, failed)
+        names = sorted(set(splits))
+        code_of = np.array([names.index(s) for s in splits], dtype=np.int16) if len(splits) else \
+            np.zeros(0, dtype=np.int16)
+        bad = np.zeros(len(pairs), dtype=bool)
+        bad[list(failed)] = True
+        tables: dict[tuple[str, str], pa.Table] = {}
+        made = np.zeros(len(pairs), dtype=np.int64)
+        for recipe_name, table in step_tables:
+            offsets = table.column(_OFFSET).to_numpy()
+            good = ~bad[offsets]
+            np.add.at(made, offsets[good], 1)
+            table = table.drop_columns([_OFFSET]).replace_schema_metadata(None)
+            for code, split in enumerate(names):
+                rows = np.flatnonzero(good & (code_of[offsets] == code))
+                if rows.size:
+                    tables[(recipe_name, split)] = table.take(pa.array(rows, pa.int64()))
+    style = StyleStats()
+    texts: list[tuple[str, str, str]] = []
+    for offset in kept:
+        if bad[offset]:
+            continue
+        pair = pairs[offset]
+        if pair.style is not None:
+            style.add(pair.style, splits[offset])
+        if made[offset]:
+            texts.append((splits[offset], pair.en, pair.zh))
+    return Pass2Result(
+        tables=tables,
+        records_per_pair=[(start + o, int(made[o])) for o in kept if not bad[o]],
+        texts=texts, style=style, timings=timings,
+        failed=[(start + o, kind, message) for o, (kind, message) in sorted(failed.items())],
+    )
 
 
 class Workers:
     """Map a batch function over batches in order, inline or in a pool of processes."""
 
     def __init__(self, count: int, normalizer: Normalizer, annotator: Annotator,
-                 steps: Sequence[Step], skip_errors: bool, dedup: DedupSettings) -> None:
-        state = _State(normalizer, annotator, steps, skip_errors, dedup)
+                 steps: Sequence[Step], skip_errors: bool, dedup: DedupSettings,
+                 cache: BuildCache | None = None, step_keys: Sequence[str] = ()) -> None:
+        state = _State(normalizer, annotator, steps, skip_errors, dedup,
+                       cache or BuildCache(None), step_keys or [""] * len(steps))
         self.count = count if count > 0 else (os.cpu_count() or 1)
         self._pool = None
         _init(state)

@@ -48,8 +48,9 @@ def _cmd_build(args: argparse.Namespace) -> int:
         bar = tqdm(unit=" pairs", desc="reading", file=sys.stderr, mininterval=0.5,
                    disable=None, leave=False)
     try:
-        result = build(config, Path(args.out), skip_errors=args.skip_errors,
-                       progress=bar.update if bar is not None else None)
+        cache_dir = None if args.no_cache else (config.cache_dir or Path(args.cache_dir))
+        result = build(replace(config, cache_dir=None), Path(args.out), skip_errors=args.skip_errors,
+                       progress=bar.update if bar is not None else None, cache_dir=cache_dir)
     finally:
         if bar is not None:
             bar.close()
@@ -66,6 +67,9 @@ def _cmd_build(args: argparse.Namespace) -> int:
         for split, rows in splits.items():
             per_split[split] = per_split.get(split, 0) + rows
     set_aside = totals["unpaired"] + sum(totals["rejected"].values())
+    hits = result.cache.get("hits", {})
+    if hits.get("output"):
+        print("(unchanged inputs and config: output restored from the build cache)", file=sys.stderr)
     print(
         f"built {args.out}: {totals['pairs']} pairs from {totals['lines']} lines in {totals['files']} files; "
         f"{set_aside} lines set aside, {totals['duplicates']} duplicates dropped; records "
@@ -173,6 +177,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--previous", help="previous release (folder or org/name@vX.Y.Z) to keep splits stable against")
     p.add_argument("--skip-errors", action="store_true", help="set aside pairs a recipe fails on instead of stopping")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--cache-dir", default=".twcasual-cache", metavar="DIR",
+                   help="build cache (default: .twcasual-cache; [build] cache_dir in the config wins)")
+    p.add_argument("--no-cache", action="store_true", help="neither read nor write the build cache")
     p.add_argument("--timings", action="store_true", help="print seconds per stage (worker stages add up their workers)")
     p.add_argument("--timings-json", metavar="FILE", help="write seconds per stage as JSON")
     p.set_defaults(handler=_cmd_build)

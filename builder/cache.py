@@ -1,0 +1,218 @@
+"""The build cache: content-addressed results of earlier builds, so rebuilds redo only what changed.
+
+Three levels, each keyed by content hashes and versions, never by paths or times:
+
+- output: the whole output folder, keyed by everything that decides it (the inputs' sha256, the
+  config, the recipes' versions and source code, twcasual's own code). A hit is checked against
+  its manifest before it is used.
+- pass 1, per input file: the normalised, annotated pairs and their dedup features, keyed by the
+  file's sha256, format and the settings of normalise, annotate and dedup. Adding a file
+  processes only that file before the global stages (dedup, split).
+- records, per batch of an input file and recipe: the recipe's record table, keyed by the batch's
+  pass-1 key, the recipe's name, version, parameters and source, and which pairs of the batch
+  dedup kept. Changing one recipe recomputes only that recipe's records.
+
+The cache is a folder the user can delete at any time; entries are written to a temporary name
+and renamed, so a killed build never leaves a half-written entry that a later build would trust.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import json
+import os
+import pickle
+import shutil
+import uuid
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from functools import cache
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import pyarrow as pa
+
+import builder
+from builder.manifest import MANIFEST, file_sha256
+from builder.registry import Recipe
+
+__all__ = ["BuildCache", "code_digest", "digest", "recipe_digest"]
+
+FORMAT = 1
+
+
+def digest(*parts: Any) -> str:
+    """A sha256 over JSON-encoded parts (sorted keys): the cache's one way of making keys."""
+    blob = json.dumps(parts, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+@cache
+def code_digest() -> str:
+    """A hash of twcasual's own source files, so a code change never meets a stale entry."""
+    h = hashlib.sha256(f"{builder.__version__}\n{FORMAT}".encode())
+    root = Path(builder.__file__).parent
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and path.suffix in (".py", ".md", ".json", ".jsonl"):
+            h.update(path.relative_to(root).as_posix().encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def recipe_digest(recipe: Recipe, params: Mapping[str, Any], min_particles: int) -> str:
+    """A recipe's key: name, version, parameters, filters and the source file of its module."""
+    source = ""
+    try:
+        source_file = inspect.getsourcefile(recipe.function)
+        if source_file:
+            source = hashlib.sha256(Path(source_file).read_bytes()).hexdigest()
+    except (TypeError, OSError):
+        source = "unknown"
+    return digest("recipe", recipe.name, recipe.version, dict(params), min_particles, source,
+                  code_digest())
+
+
+class _StreamWriter:
+    """Pickle objects one by one into a temporary file; rename it into place on commit."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.temporary = path.with_name(f".{path.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}")
+        self._handle: BinaryIO | None = self.temporary.open("wb")
+
+    def append(self, value: Any) -> None:
+        assert self._handle is not None
+        pickle.dump(value, self._handle, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def commit(self) -> None:
+        assert self._handle is not None
+        self._handle.close()
+        self._handle = None
+        self.temporary.replace(self.path)
+
+    def discard(self) -> None:
+        if self._handle is not None:
+            self._handle.close()
+            self._handle = None
+        self.temporary.unlink(missing_ok=True)
+
+
+class BuildCache:
+    """A cache folder, or a disabled cache when `root` is None."""
+
+    def __init__(self, root: Path | None) -> None:
+        self.root = root
+        self.hits: dict[str, int] = {"output": 0, "pass1": 0, "records": 0}
+        self.misses: dict[str, int] = {"output": 0, "pass1": 0, "records": 0}
+
+    @property
+    def enabled(self) -> bool:
+        return self.root is not None
+
+    def _path(self, kind: str, key: str, suffix: str = "") -> Path:
+        assert self.root is not None
+        return self.root / kind / key[:2] / f"{key}{suffix}"
+
+    def _write_atomic(self, path: Path, data: bytes) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}")
+        temporary.write_bytes(data)
+        temporary.replace(path)
+
+    # --- pass 1 -------------------------------------------------------------------------------
+
+    def read_pass1(self, key: str) -> Iterator[Any] | None:
+        """The pass-1 objects of one input file, streamed in order, or None if not cached."""
+        if not self.enabled:
+            return None
+        path = self._path("pass1", key, ".pickle")
+        if not path.is_file():
+            self.misses["pass1"] += 1
+            return None
+        self.hits["pass1"] += 1
+
+        def objects() -> Iterator[Any]:
+            with path.open("rb") as handle:
+                while True:
+                    try:
+                        yield pickle.load(handle)
+                    except EOFError:
+                        return
+
+        return objects()
+
+    def write_pass1(self, key: str) -> _StreamWriter | None:
+        """A writer for one input file's pass-1 objects; `commit()` makes the entry visible."""
+        if not self.enabled:
+            return None
+        return _StreamWriter(self._path("pass1", key, ".pickle"))
+
+    # --- records ------------------------------------------------------------------------------
+
+    def load_records(self, key: str) -> pa.Table | None:
+        """A cached record table, or None."""
+        if not self.enabled:
+            return None
+        path = self._path("records", key, ".arrow")
+        try:
+            with pa.memory_map(str(path)) as source:
+                table = pa.ipc.open_file(source).read_all()
+        except (OSError, pa.ArrowInvalid):
+            self.misses["records"] += 1
+            return None
+        self.hits["records"] += 1
+        return table
+
+    def store_records(self, key: str, table: pa.Table) -> None:
+        if not self.enabled:
+            return
+        sink = pa.BufferOutputStream()
+        with pa.ipc.new_file(sink, table.schema) as writer:
+            writer.write_table(table)
+        self._write_atomic(self._path("records", key, ".arrow"), sink.getvalue().to_pybytes())
+
+    # --- whole output -------------------------------------------------------------------------
+
+    def restore_output(self, key: str, stage: Path) -> bool:
+        """Copy a cached output into the (empty) staging folder if it is whole; say whether it was."""
+        if not self.enabled:
+            return False
+        folder = self._path("output", key)
+        manifest_path = folder / MANIFEST
+        try:
+            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+            files = manifest["files"]
+            for name, entry in files.items():
+                if file_sha256(folder / name) != entry["sha256"]:
+                    raise ValueError(f"{name} changed")
+        except (OSError, ValueError, KeyError, TypeError):
+            self.misses["output"] += 1
+            return False
+        for name in [*files, MANIFEST]:
+            target = stage / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(folder / name, target)
+        self.hits["output"] += 1
+        return True
+
+    def store_output(self, key: str, stage: Path, names: Iterable[str]) -> None:
+        """Keep a copy of a finished output folder under its key."""
+        if not self.enabled:
+            return
+        folder = self._path("output", key)
+        temporary = folder.with_name(f".{folder.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}")
+        for name in [*names, MANIFEST]:
+            target = temporary / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(stage / name, target)  # same filesystem: no copy; files are never rewritten
+            except OSError:
+                shutil.copyfile(stage / name, target)
+        if folder.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+        temporary.replace(folder)
+
+    def summary(self) -> dict[str, Any]:
+        return {"hits": dict(self.hits), "misses": dict(self.misses)}
+
