@@ -168,7 +168,8 @@ class BuildCache:
         if not self.enabled:
             return
         sink = pa.BufferOutputStream()
-        with pa.ipc.new_file(sink, table.schema) as writer:
+        options = pa.ipc.IpcWriteOptions(compression="zstd")
+        with pa.ipc.new_file(sink, table.schema, options=options) as writer:
             writer.write_table(table)
         self._write_atomic(self._path("records", key, ".arrow"), sink.getvalue().to_pybytes())
 
