@@ -78,6 +78,33 @@ def _cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_release(args: argparse.Namespace) -> int:
+    """Build against the latest release on the Hub (stable splits, changelog), then push."""
+    from builder.changelog import load_previous
+    from builder.config import BuildConfig, load_config
+    from builder.hub import push
+    from builder.pipeline import build
+
+    config = load_config(Path(args.config)) if args.config else (
+        load_config(DEFAULT_CONFIG) if DEFAULT_CONFIG.is_file() else BuildConfig())
+    repo = args.repo or config.repo
+    if not repo:
+        raise ConfigError("release needs --repo org/name (or [dataset] repo in the config)")
+    if args.dataset_version:
+        config = replace(config, version=args.dataset_version)
+    previous = config.previous
+    if not previous:
+        from huggingface_hub import HfApi
+
+        # the newest vX.Y.Z tag of the repo, if it exists and has one (a first release has none)
+        if HfApi().repo_exists(repo, repo_type="dataset") and load_previous(repo) is not None:
+            previous = repo
+    config = replace(config, previous=previous)
+    build(config, Path(args.out), cache_dir=None if args.no_cache else Path(args.cache_dir))
+    push(Path(args.out), repo, private=args.private, dry_run=args.dry_run)
+    return 0
+
+
 def _cmd_recipes_list(args: argparse.Namespace) -> int:
     from builder.registry import default_registry
 
@@ -183,6 +210,17 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--timings", action="store_true", help="print seconds per stage (worker stages add up their workers)")
     p.add_argument("--timings-json", metavar="FILE", help="write seconds per stage as JSON")
     p.set_defaults(handler=_cmd_build)
+
+    p = commands.add_parser("release", help="build against the latest release, then push it as the next version")
+    p.add_argument("--config", help="build config (default: ./twcasual.toml if present)")
+    p.add_argument("--repo", help="Hub dataset repo (default: [dataset] repo in the config)")
+    p.add_argument("--out", default="dist", help="output folder (default: dist)")
+    p.add_argument("--dataset-version", help="dataset version (overrides the config)")
+    p.add_argument("--private", action="store_true", help="create the repo as private")
+    p.add_argument("--dry-run", action="store_true", help="build, then print the push plan; send nothing")
+    p.add_argument("--cache-dir", default=".twcasual-cache", metavar="DIR", help="build cache")
+    p.add_argument("--no-cache", action="store_true", help="neither read nor write the build cache")
+    p.set_defaults(handler=_cmd_release)
 
     recipes = commands.add_parser("recipes", help="list or try recipes").add_subparsers(
         dest="recipes_command", required=True, metavar="SUBCOMMAND")

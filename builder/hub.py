@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from builder.changelog import folder_files
+from builder.card import ALL_CONFIG
 from builder.errors import ConfigError, InputError, TwcasualError
 from builder.manifest import file_sha256
 
@@ -228,8 +229,13 @@ def verify_release(out_dir: Path, *, load: bool = True) -> dict[str, Any]:
     built = {n: {s: k for s, k in c.get("splits", {}).items() if k} for n, c in manifest.get("configs", {}).items()}
     if unlisted := sorted(n for n, splits in built.items() if splits and n not in configs):
         raise InputError(f"{out_dir.name}/README.md: config {unlisted[0]!r} has rows but no entry in `configs:`")
+    mixed: dict[str, int] = {}
+    for splits in built.values():
+        for split, rows in splits.items():
+            mixed[split] = mixed.get(split, 0) + rows
     for name in configs:
-        expected = built.get(name)
+        # the card's `all` config mixes every recipe's records: its rows are their sums
+        expected = mixed if name == ALL_CONFIG and name not in built else built.get(name)
         if expected is None:
             raise InputError(f"{out_dir.name}: card config {name!r} is not in {MANIFEST}")
         if load and _load_counts(out_dir, name) != expected:
