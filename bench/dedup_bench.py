@@ -2,7 +2,8 @@
 
     python -m bench.dedup_bench --n 100000 1000000 [--reference-cap 100000] [--seed 7]
 
-For each N: wall time and peak memory (high-water RSS of a forked child, above its start), pair
+For each N: wall time and peak memory (high-water RSS of a fresh process above the loaded data,
+and the whole process's high-water RSS), pair
 precision and recall, recall per planted kind, hard negatives merged, and leaks, for:
   twcasual            the default settings (one side must match)
   twcasual-both@0.8   match = "both-sides" (own MinHash LSH), same n-grams, threshold 0.8 (at
@@ -18,10 +19,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing
 import os
+import pickle
 import platform
+import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -34,7 +37,7 @@ from builder.dedupkey import components, jaccard, mix64, side_features
 from builder.split import LeakChecker, assign_splits
 
 RESULTS = Path(__file__).parent / "results"
-_DATA: Synthetic | None = None  # set before forking so children share it
+_DATA: Synthetic | None = None  # the pairs, loaded in each measuring process
 
 
 def _hwm_kib() -> int:
@@ -53,35 +56,38 @@ def _rss_kib() -> int:
     return 0
 
 
-def _child(engine: str, n: int, conn: "multiprocessing.connection.Connection") -> None:
+def _child(engine: str, n: int, data_path: str, out_path: str) -> None:
+    """In a fresh process: load the data, run one engine, save clusters, print the figures."""
+    global _DATA
+    with open(data_path, "rb") as f:
+        _DATA = pickle.load(f)
+    base = _rss_kib()
     try:
         with open("/proc/self/clear_refs", "w") as f:  # reset the high-water mark to now
             f.write("5")
     except OSError:
         pass
-    base = _rss_kib()
     start = time.perf_counter()
-    try:
-        cluster = ENGINES[engine](n)
-    except BaseException as err:  # the parent waits on the pipe: always answer
-        conn.send(err)
-        raise
+    cluster = ENGINES[engine](n)
     wall = time.perf_counter() - start
-    conn.send((cluster, wall, max(_hwm_kib() - base, 0) / 1024.0))
-    conn.close()
+    np.save(out_path, cluster)
+    hwm = _hwm_kib()
+    print(json.dumps({"seconds": wall, "peak_mib": max(hwm - base, 0) / 1024.0,
+                      "process_peak_mib": hwm / 1024.0}))
 
 
-def _measure(engine: str, n: int) -> tuple[np.ndarray, float, float]:
-    """Run an engine in a forked child: (cluster, seconds, peak MiB above the child's start)."""
-    ctx = multiprocessing.get_context("fork")
-    parent, child = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(engine, n, child))
-    proc.start()
-    result = parent.recv()
-    proc.join()
-    if isinstance(result, BaseException):
-        raise RuntimeError(f"engine {engine} failed: {result}")
-    return result
+def _measure(engine: str, n: int, data_path: Path) -> tuple[np.ndarray, dict]:
+    """Run an engine in a fresh Python process (so no memory is shared or reused)."""
+    out = data_path.with_suffix(f".{engine}.{n}.npy")
+    proc = subprocess.run([sys.executable, "-m", "bench.dedup_bench", "--child", engine, str(n),
+                           str(data_path), str(out)], capture_output=True, text=True,
+                          cwd=Path(__file__).resolve().parent.parent)
+    if proc.returncode != 0:
+        raise RuntimeError(f"engine {engine} failed: {proc.stderr.strip().splitlines()[-1:]}")
+    figures = json.loads(proc.stdout.strip().splitlines()[-1])
+    cluster = np.load(out)
+    out.unlink()
+    return cluster, figures
 
 
 def _features(n: int, settings: DedupSettings) -> tuple:
@@ -140,8 +146,8 @@ def run_datasketch(n: int, one_side: bool = False) -> np.ndarray:
     j_en = jaccard(en.offsets, en.grams, a, b)
     j_zh = jaccard(zh.offsets, zh.grams, a, b)
     if one_side:
-        same = (en.set_hash[a] == en.set_hash[b]) | (en.key[a] == en.key[b])
-        same_zh = (zh.set_hash[a] == zh.set_hash[b]) | (zh.key[a] == zh.key[b])
+        same = (en.clause_hash[a] == en.clause_hash[b]) | (en.key[a] == en.key[b])
+        same_zh = (zh.clause_hash[a] == zh.clause_hash[b]) | (zh.key[a] == zh.key[b])
         ok = (same & (j_zh >= settings.threshold)) | (same_zh & (j_en >= settings.threshold))
     else:  # Jaccard of the concatenated pair: (shared en + shared zh) / (union en + union zh)
         len_en = np.diff(en.offsets)
@@ -232,19 +238,25 @@ def bench(n: int, seed: int, cap: int, engines: list[str]) -> dict:
     _DATA = generate(n, seed)
     gen_seconds = time.perf_counter() - start
     rows = []
-    for engine in engines:
-        size = n if engine == "twcasual" else min(n, cap)
-        sizes = [size] + ([min(n, cap)] if engine == "twcasual" and cap < n else [])
-        for m in sizes:
-            cluster, wall, peak = _measure(engine, m)
-            row = {"engine": engine, "seconds": round(wall, 2), "peak_mib": round(peak, 1),
-                   **score(_DATA, cluster)}
-            splits = row.pop("_splits")
-            if engine == "twcasual" and m == n:
-                row["leak_check"] = leak_check(_DATA, splits, m)
-            rows.append(row)
-            print(f"  {engine:<19} n={m:>8} {wall:7.2f}s peak {peak:7.1f} MiB  P={row['precision']:.4f}"
-                  f" R={row['recall']:.4f}", flush=True)
+    with tempfile.TemporaryDirectory(prefix="twcasual-bench-") as tmp:
+        data_path = Path(tmp) / "pairs.pickle"
+        with data_path.open("wb") as f:
+            pickle.dump(_DATA, f, protocol=pickle.HIGHEST_PROTOCOL)
+        for engine in engines:
+            size = n if engine == "twcasual" else min(n, cap)
+            sizes = [size] + ([min(n, cap)] if engine == "twcasual" and cap < n else [])
+            for m in sizes:
+                cluster, fig = _measure(engine, m, data_path)
+                row = {"engine": engine, "seconds": round(fig["seconds"], 2),
+                       "peak_mib": round(fig["peak_mib"], 1),
+                       "process_peak_mib": round(fig["process_peak_mib"], 1),
+                       **score(_DATA, cluster)}
+                splits = row.pop("_splits")
+                if engine == "twcasual" and m == n:
+                    row["leak_check"] = leak_check(_DATA, splits, m)
+                rows.append(row)
+                print(f"  {engine:<19} n={m:>8} {row['seconds']:7.2f}s peak {row['peak_mib']:7.1f}"
+                      f" MiB  P={row['precision']:.4f} R={row['recall']:.4f}", flush=True)
     ours = {r["pairs"]: r["seconds"] for r in rows if r["engine"] == "twcasual"}
     for row in rows:
         if row["engine"] != "twcasual" and row["pairs"] in ours:
@@ -259,13 +271,15 @@ def bench(n: int, seed: int, cap: int, engines: list[str]) -> dict:
 def print_table(result: dict) -> None:
     """Print one result as a table."""
     kinds = list(KINDS)
-    head = f"{'engine':<19}{'pairs':>9}{'sec':>8}{'x':>6}{'MiB':>8}{'P':>8}{'R':>8}{'HN':>6}{'leak':>6}"
+    head = (f"{'engine':<19}{'pairs':>9}{'sec':>8}{'x':>6}{'MiB':>8}{'RSS':>7}{'P':>8}{'R':>8}"
+            f"{'HN':>6}{'leak':>6}")
     print(f"\nN = {result['n']} (reference capped at {result['reference_cap']}); "
           f"{result['settings']}")
     print(head + "".join(f"{k[:8]:>9}" for k in kinds))
     for r in result["rows"]:
         ratio = r.get("seconds_vs_twcasual", "")
         print(f"{r['engine']:<19}{r['pairs']:>9}{r['seconds']:>8}{ratio!s:>6}{r['peak_mib']:>8}"
+              f"{r['process_peak_mib']:>7.0f}"
               f"{r['precision']:>8.4f}{r['recall']:>8.4f}{r['hard_negatives_merged']:>6}"
               f"{r['truth_groups_across_splits']:>6}"
               + "".join(f"{r['recall_by_kind'].get(k, float('nan')):>9.4f}" for k in kinds))
@@ -273,8 +287,9 @@ def print_table(result: dict) -> None:
             lc = r["leak_check"]
             print(f"{'':<19}leak check: {lc['records']} records, {lc['leaked_clusters']} leaked "
                   f"clusters ({lc['seconds']} s)")
-    print("x: seconds relative to twcasual at the same size; HN: hard negatives merged; leak: "
-          "truth groups spread over splits (keep policy)")
+    print("x: seconds relative to twcasual at the same size; MiB: peak above the loaded data; RSS: "
+          "process peak (MiB); HN: hard negatives merged; leak: truth groups spread over splits "
+          "(keep policy)")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -285,7 +300,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--reference-cap", type=int, default=100_000)
     parser.add_argument("--engines", nargs="+", default=list(ENGINES), choices=list(ENGINES))
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--child", nargs=4, metavar=("ENGINE", "N", "DATA", "OUT"),
+                        help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.child:
+        engine, n, data, out = args.child
+        _child(engine, int(n), data, out)
+        return
     args.out.mkdir(parents=True, exist_ok=True)
     for n in args.n:
         print(f"N = {n}: generating ...", flush=True)

@@ -210,7 +210,9 @@ def _one_char(rng: random.Random, en: str, zh: str) -> tuple[str, str]:
         i = rng.choice(spots)
         new = rng.choice([c for c in _TYPO_ZH if c != zh[i]])
         return en, zh[:i] + new + zh[i + 1:]
-    spots = [i for i in range(1, len(en) - 1) if en[i].islower() and en[i - 1].isalpha()]
+    # Inside a lower-case word: a typo in a name could make another real name.
+    spots = [i for i in range(1, len(en) - 1) if en[i].islower() and en[i - 1].isalpha()
+             and en[en.rfind(" ", 0, i) + 1].islower()]
     i = rng.choice(spots)
     new = rng.choice([c for c in "abcdefghijklmnopqrstuvwxyz" if c != en[i]])
     return en[:i] + new + en[i + 1:], zh

@@ -3,15 +3,15 @@
 Exact stage: pairs whose folded en and zh (see `builder.dedupkey`: NFKC, case, punctuation,
 spaces and symbols, width, script, and by default clause-final particles) are equal.
 
-Near stage, `match = "one-side"` (the default): two pairs are near-duplicates when one side has
-the same set of n-grams (inside clauses, so swapped clauses match) and the other side's n-gram
+Near stage, `match = "one-side"` (the default): two pairs are near-duplicates when one side
+matches (the same folded text, or the same clauses in another order) and the other side's n-gram
 Jaccard is at least `threshold`. Why one side must match: en and zh are translations of each
 other, so a change of content (another name, another action) shows on both sides, while noise
 (a typo, a particle, another script, Mainland wording) shows on one. Any rule that lets both
 sides move merges template twins: with long lines, a changed name keeps Jaccard above 0.9 while
 a typo in a short line already drops it to 0.7 (measured in bench/dedup_bench.py, docs/dedup.md).
-Candidates come from grouping by the matching side's set hash, so the stage is exact: every
-candidate is confirmed by the exact Jaccard of its integer n-gram sets.
+Candidates come from grouping by the matching side's hashes, so no candidate is left to chance,
+and each is confirmed by the exact Jaccard of its integer n-gram sets.
 
 `match = "both-sides"` finds pairs whose n-grams on each side have Jaccard >= threshold, with
 MinHash LSH over both sides as the candidate source and the same exact confirmation. It also
@@ -46,8 +46,8 @@ class DedupSettings:
 
     policy: str = "drop"  # "drop": keep one representative per cluster; "keep": keep all
     near: bool = True  # near-duplicate stage on (the exact stage always runs)
-    threshold: float = 0.5  # n-gram Jaccard of the side that differs (min of both: both-sides)
-    ngram_zh: int = 3
+    threshold: float = 0.6  # n-gram Jaccard of the side that differs (min of both: both-sides)
+    ngram_zh: int = 2
     ngram_en: int = 4
     num_perm: int = 64  # MinHash size, "both-sides" only
     bands: int = 0  # LSH bands, "both-sides" only; 0: the fewest that catch J = threshold (99 %)
@@ -196,7 +196,7 @@ class Deduplicator:
             side = self._sides[name]
             side.keys.append(feats.key)
             side.plain.append(feats.plain_key)
-            side.sets.append(feats.set_hash)
+            side.sets.append(feats.clause_hash)
             side.particles.append(feats.particles)
             side.lengths.append(np.diff(feats.offsets))
             side.grams.append(feats.grams)
@@ -220,7 +220,7 @@ class Deduplicator:
             # In "keep" mode a differing run of clause-final particles keeps pairs apart.
             tag = zh_part if s.particle_variants == "keep" else np.zeros(n, dtype=np.uint64)
             if s.match == "one-side":
-                # A side matches when its folded text or its n-gram set is the same.
+                # A side matches when its folded text, or its multiset of clauses, is the same.
                 pairs = [anchored_pairs(np.where(anchor != 0, anchor ^ tag, 0), other, off, grams,
                                         s.threshold)
                          for anchor, other, off, grams in (

@@ -12,9 +12,9 @@ Why fold to the Simplified form: Simplified -> Traditional is one-to-many per ch
 other script always meet in one key.
 
 From the folded code points of each line this module derives, without a Python loop per
-character: an order-sensitive exact key, the set of character n-grams inside each clause (so
-swapping clauses keeps the set), stored as sorted unique 32-bit fingerprints of 64-bit hashes, an
-order-free hash of that set, and a hash of the line's clause-final particles.
+character: an order-sensitive exact key, a hash of the multiset of its clauses (the same when
+clauses are swapped), the set of character n-grams inside each clause (stored as sorted unique
+32-bit fingerprints of 64-bit hashes), and a hash of the line's clause-final particles.
 """
 
 from __future__ import annotations
@@ -120,7 +120,7 @@ class SideFeatures:
 
     key: np.ndarray  # uint64 per line: order-sensitive hash of the folded text
     plain_key: np.ndarray  # uint64 per line: the same with particles left in (tells kinds apart)
-    set_hash: np.ndarray  # uint64 per line: order-free hash of the n-gram set
+    clause_hash: np.ndarray  # uint64 per line: hash of the multiset of its clauses (order-free)
     particles: np.ndarray  # uint64 per line: hash of the clause-final particles, 0 for none
     offsets: np.ndarray  # int64, len(lines) + 1: line i's n-grams are grams[offsets[i]:offsets[i+1]]
     grams: np.ndarray  # uint32: sorted unique n-gram fingerprints per line
@@ -217,18 +217,26 @@ def side_features(texts: Sequence[str], n: int, fold_particles: bool, salt: int,
     packed = np.sort((gram_line.astype(np.uint64) << _U64(32)) | fingerprint)
     packed = packed[np.r_[True, packed[1:] != packed[:-1]]] if packed.size else packed
     grams = (packed & _U64(0xFFFFFFFF)).astype(np.uint32)
-    glines = (packed >> _U64(32)).astype(np.int64)
-    counts = np.bincount(glines, minlength=n_lines)
+    counts = np.bincount((packed >> _U64(32)).astype(np.int64), minlength=n_lines)
     offsets = np.zeros(n_lines + 1, dtype=np.int64)
     np.cumsum(counts, out=offsets[1:])
-    set_hash = _line_sums(mix64(grams.astype(np.uint64) + _U64(salt)), glines, n_lines)
-    set_hash += mix64(counts.astype(np.uint64) ^ _U64(salt))
+    # Clauses in any order: each clause hashed in order, the line's clause hashes summed.
+    kept_clause, kept_line = clause_all[kept], line_all[kept]
+    heads = np.r_[True, kept_clause[1:] != kept_clause[:-1]] if kept_clause.size else \
+        np.zeros(0, bool)
+    clause_id = np.cumsum(heads) - 1
+    n_clauses = int(heads.sum())
+    clause_key = _sequence_key(vals[kept], clause_id, n_clauses, salt ^ 0xC1A5)
+    clause_line = kept_line[heads]
+    clause_hash = _line_sums(mix64(clause_key), clause_line, n_lines)
+    per_line = np.bincount(clause_line, minlength=n_lines)
+    clause_hash += mix64(per_line.astype(np.uint64) ^ _U64(salt))
     # An empty line (nothing left after folding) is no evidence: 0 never anchors a match.
-    set_hash[counts == 0] = 0
+    clause_hash[per_line == 0] = 0
     empty = np.bincount(line_all[kept], minlength=n_lines) == 0
     key[empty] = 0
     plain_key[np.bincount(plain_line, minlength=n_lines) == 0] = 0
-    return SideFeatures(key=key, plain_key=plain_key, set_hash=set_hash, particles=particles,
+    return SideFeatures(key=key, plain_key=plain_key, clause_hash=clause_hash, particles=particles,
                         offsets=offsets, grams=grams)
 
 

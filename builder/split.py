@@ -207,7 +207,7 @@ class LeakChecker:
                                   is_zh and s.particle_variants == "duplicate",
                                   0x7A68 if is_zh else 0x656E, space_breaks=is_zh)
             units.keys.append(feats.key)
-            units.sets.append(feats.set_hash)
+            units.sets.append(feats.clause_hash)
             units.lengths.append(np.diff(feats.offsets))
             units.grams.append(feats.grams)
             where[idx] = units.count + np.arange(idx.size)
