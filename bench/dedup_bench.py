@@ -209,7 +209,8 @@ def score(data: Synthetic, cluster: np.ndarray) -> dict:
     o = np.lexsort((split_code, group))
     gs, sc = group[o], split_code[o]
     gst = np.flatnonzero(np.r_[True, gs[1:] != gs[:-1]])
-    truth_leaks = int(np.count_nonzero(np.maximum.reduceat(sc, gst) != np.minimum.reduceat(sc, gst)))
+    spread = np.maximum.reduceat(sc, gst) != np.minimum.reduceat(sc, gst)
+    truth_leaks = int(np.count_nonzero(spread))
     return {"pairs": n, "precision": round(tp / max(predicted, 1), 5),
             "recall": round(tp / max(true, 1), 5), "predicted_pairs": predicted,
             "true_pairs": true, "recall_by_kind": per_kind,

@@ -67,8 +67,9 @@ class DedupSettings:
         for name in ("ngram_zh", "ngram_en", "num_perm", "bands"):
             value = getattr(self, name)
             low = 0 if name == "bands" else 1
+            sign = "non-negative" if low == 0 else "positive"
             checks.append((isinstance(value, int) and not isinstance(value, bool) and value >= low,
-                           f"{name} must be a {'non-negative' if low == 0 else 'positive'} integer"))
+                           f"{name} must be a {sign} integer"))
         checks.append((self.ngram_zh <= 8 and self.ngram_en <= 8, "n-gram sizes must be <= 8"))
         checks.append((self.bands == 0 or self.num_perm % max(self.bands, 1) == 0,
                        "num_perm must be a multiple of bands"))
@@ -93,7 +94,8 @@ class DedupSettings:
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(m) - known)
         if unknown:
-            raise ConfigError(f"[dedup] unknown key {unknown[0]!r}; known: {', '.join(sorted(known))}")
+            raise ConfigError(f"[dedup] unknown key {unknown[0]!r}; known: "
+                              f"{', '.join(sorted(known))}")
         values = dict(m)
         if isinstance(values.get("threshold"), int) and not isinstance(values["threshold"], bool):
             values["threshold"] = float(values["threshold"])
@@ -144,8 +146,9 @@ class DedupResult:
                                        "en": text_of(int(i))[0], "zh": text_of(int(i))[1]}
                                       for i in members.tolist()]})
         return {"pairs": int(self.cluster.size), "clusters": int(np.count_nonzero(sizes > 1)),
-                "duplicates": int(self.cluster.size - reps.size), "dropped":
-                int(np.count_nonzero(~self.keep)), "by_kind": counts, "policy": self.settings.policy,
+                "duplicates": int(self.cluster.size - reps.size),
+                "dropped": int(np.count_nonzero(~self.keep)), "by_kind": counts,
+                "policy": self.settings.policy,
                 "settings": self.settings.signature(), "examples": shown}
 
 
@@ -225,7 +228,8 @@ class Deduplicator:
                                         s.threshold)
                          for anchor, other, off, grams in (
                              (en_key, zh_set, zh_off, zh_grams), (en_set, zh_set, zh_off, zh_grams),
-                             (zh_key, en_set, en_off, en_grams), (zh_set, en_set, en_off, en_grams))]
+                             (zh_key, en_set, en_off, en_grams),
+                             (zh_set, en_set, en_off, en_grams))]
             else:
                 a, b = lsh_candidates([(en_off, en_grams), (zh_off, zh_grams)], s.num_perm,
                                       s.lsh_bands(), tag)

@@ -122,7 +122,7 @@ class SideFeatures:
     plain_key: np.ndarray  # uint64 per line: the same with particles left in (tells kinds apart)
     clause_hash: np.ndarray  # uint64 per line: hash of the multiset of its clauses (order-free)
     particles: np.ndarray  # uint64 per line: hash of the clause-final particles, 0 for none
-    offsets: np.ndarray  # int64, len(lines) + 1: line i's n-grams are grams[offsets[i]:offsets[i+1]]
+    offsets: np.ndarray  # int64, one per line and one more: line i's n-grams start at offsets[i]
     grams: np.ndarray  # uint32: sorted unique n-gram fingerprints per line
 
 
@@ -314,7 +314,7 @@ def components(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 def minhash_bands(sides: list[tuple[np.ndarray, np.ndarray]], num_perm: int, bands: int,
                   chunk: int = 20_000) -> np.ndarray:
-    """Return LSH band hashes (rows x bands, uint64) of MinHash over the union of each row's sets."""
+    """Return LSH band hashes (rows x bands) of MinHash over the union of each row's sets."""
     rows = sides[0][0].size - 1
     rng = np.random.default_rng(0x7477)  # fixed: band hashes must not change between runs
     mult = rng.integers(1, 2**63, num_perm, dtype=np.uint64) | _U64(1)

@@ -110,7 +110,8 @@ def read_previous_splits(path: str | Path) -> dict[str, str]:
         raise InputError(f"{path}: previous split file not found") from None
     except (OSError, KeyError, ValueError) as err:  # not Parquet, or a column missing
         first = str(err).splitlines()[0] if str(err) else type(err).__name__
-        raise InputError(f"{path}: not a split file with columns pair_id, split ({first})") from None
+        message = f"{path}: not a split file with columns pair_id, split ({first})"
+        raise InputError(message) from None
     out: dict[str, str] = {}
     for pid, split in zip(table.column("pair_id").to_pylist(), table.column("split").to_pylist()):
         if pid is None or split is None:

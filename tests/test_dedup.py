@@ -74,11 +74,9 @@ def test_lsh_bands_follow_the_threshold() -> None:
 @pytest.mark.parametrize(("kind", "en", "zh"), [
     ("particle", BASE_EN, "你可以提醒雅婷明天早上把備用鑰匙帶來公司嗎啦？"),
     ("one_char_zh", BASE_EN, "你可以提醒雅婷明天早上把備用鑰匙帶去公司嗎？"),
-    ("one_char_en", "Could you remind Ya-Ting to bring the spare kay to the office tomorrow morning?",
-     BASE_ZH),
-    ("punct_width", "Could you remind Ya-Ting to bring the spare key to the office tomorrow morning",
-     "你可以提醒雅婷明天早上把備用鑰匙帶來公司嗎?"),
-    ("whitespace", "  Could you remind Ya-Ting  to bring the spare key to the office tomorrow morning?",
+    ("one_char_en", BASE_EN.replace("key", "kay"), BASE_ZH),
+    ("punct_width", BASE_EN.rstrip("?"), "你可以提醒雅婷明天早上把備用鑰匙帶來公司嗎?"),
+    ("whitespace", "  " + BASE_EN.replace("Ya-Ting", "Ya-Ting "),
      "你可以提醒雅婷 明天早上把備用鑰匙帶來公司嗎？"),
     ("simplified", BASE_EN, "你可以提醒雅婷明天早上把备用钥匙带来公司吗？"),
     ("case", BASE_EN.upper(), BASE_ZH),
@@ -117,8 +115,8 @@ def test_both_sides_mode_catches_noise_on_both_sides_and_merges_twins() -> None:
 
 def test_particle_variants_keep_mode() -> None:
     """好啦/好喔 variants are duplicates by default and stay apart with particle_variants=keep."""
-    pairs = [("Fine, I will do it.", "好啦，我來做啦。"), ("Fine, I will do it.", "好喔，我來做喔。"),
-             ("Fine, I will do it.", "好啦，我來做啦！")]
+    en = "Fine, I will do it."
+    pairs = [(en, "好啦，我來做啦。"), (en, "好喔，我來做喔。"), (en, "好啦，我來做啦！")]
     assert cluster_of(pairs).tolist() == [0, 0, 0]
     assert cluster_of(pairs, particle_variants="keep").tolist() == [0, 1, 0]
 

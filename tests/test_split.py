@@ -142,7 +142,8 @@ def test_leak_check_ignores_shared_prompts() -> None:
     """Different pairs that share an instruction and land in different splits are no leak."""
     checker = LeakChecker()
     lines = [("The noodle shop closes at nine tonight.", "麵店今天九點就關了啦"),
-             ("Grandma is making dumplings for everyone on Sunday.", "阿嬤禮拜天要包水餃請大家吃耶"),
+             ("Grandma is making dumplings for everyone on Sunday.",
+              "阿嬤禮拜天要包水餃請大家吃耶"),
              (EN, ZH)]
     for i, (en, zh) in enumerate(lines):
         checker.add(["train", "test", "validation"][i], "Say this casually.\n\n" + en, zh)
