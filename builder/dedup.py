@@ -162,7 +162,9 @@ class _Side:
     grams: list[np.ndarray] = field(default_factory=list)
 
     def finish(self) -> tuple[np.ndarray, ...]:
-        cat = (lambda parts, dt: np.concatenate(parts) if parts else np.zeros(0, dt))
+        def cat(parts: list[np.ndarray], dtype: type) -> np.ndarray:
+            return np.concatenate(parts) if parts else np.zeros(0, dtype)
+
         lengths = cat(self.lengths, np.int64)
         offsets = np.zeros(lengths.size + 1, dtype=np.int64)
         np.cumsum(lengths, out=offsets[1:])
