@@ -15,6 +15,7 @@ RESULTS/<UTC time>-<git sha>.json and RESULTS/latest.json; targets are printed, 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import platform
@@ -59,6 +60,7 @@ class Measured:
     peak_rss_tree_mb: float  # the sampled sum of VmRSS over the process tree
     peak_pss_tree_mb: float  # the same with PSS: pages shared after fork() counted once
     processes: int  # distinct processes seen in the tree
+    others_cores: float  # CPU the rest of the machine used meanwhile, in cores: contention
     exit_code: int
 
 
@@ -117,12 +119,14 @@ def _kb_field(path: str, key: bytes) -> int:
 def measure(command: list[str], cwd: Path, log: Path) -> Measured:
     """Run `command`, stdout and stderr to `log`; measure it and its process tree."""
     with log.open("wb") as out:
+        busy_before, self_before = _machine_busy_s(), _self_cpu_s()
         started = time.perf_counter()
         child = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
         sampler = _TreeSampler(child.pid)
         sampler.start()
         _pid, status, usage = os.wait4(child.pid, 0)
         wall = time.perf_counter() - started
+        busy = _machine_busy_s() - busy_before - (_self_cpu_s() - self_before)  # less our sampler
         sampler.stop.set()
         sampler.join()
         child.returncode = os.waitstatus_to_exitcode(status)  # reaped here: keep Popen quiet
@@ -134,7 +138,31 @@ def measure(command: list[str], cwd: Path, log: Path) -> Measured:
         peak_rss_max_mb=round(usage.ru_maxrss / 1024, 1),  # KiB on Linux
         peak_rss_tree_mb=round(sampler.peak_kb / 1024, 1),
         peak_pss_tree_mb=round(sampler.peak_pss_kb / 1024, 1),
-        processes=len(sampler.cpu_ticks), exit_code=child.returncode)
+        processes=len(sampler.cpu_ticks),
+        others_cores=round(max(busy - usage.ru_utime - usage.ru_stime, 0.0) / max(wall, 1e-9), 2),
+        exit_code=child.returncode)
+
+
+def _machine_busy_s() -> float:
+    """Return the CPU seconds all cores have spent busy since boot (/proc/stat)."""
+    with open("/proc/stat", encoding="ascii") as handle:
+        ticks = [int(x) for x in handle.readline().split()[1:9]]
+    return (sum(ticks) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")  # less idle and iowait
+
+
+def _self_cpu_s() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def code_fingerprint() -> str:
+    """Hash builder/ and recipes/ as they are on disk: a rebuild only tests the cache if it is equal."""
+    digest = hashlib.sha256()
+    for folder in ("builder", "recipes"):
+        for path in sorted((ROOT / folder).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 # --- the I/O floor ------------------------------------------------------------------------
@@ -230,7 +258,9 @@ def _timed_build(workdir: Path, n: int, config: Path, label: str) -> dict[str, A
     log = workdir / f"{label}-{n}.log"
     command = [sys.executable, "-m", "builder", "build", "--config", str(config),
                "--out", str(workdir / f"out-{n}"), "--quiet", "--timings-json", str(timings)]
+    code = code_fingerprint()
     result = asdict(measure(command, workdir, log))
+    result["code"] = code
     result["stages"] = json.loads(timings.read_text()) if timings.is_file() else {}
     result["pairs_per_s"] = round(n / result["wall_s"], 1) if result["wall_s"] else 0.0
     result["log_tail"] = log.read_text(encoding="utf-8", errors="replace")[-2000:].strip()
@@ -276,6 +306,9 @@ def bench_one(workdir: Path, n: int, seed: int, dup_rate: float, workers: int, k
     rebuild = run["rebuild"] = _timed_build(workdir, n, config, "rebuild")
     print(f"   rebuild {rebuild['wall_s']:8.1f} s  exit {rebuild['exit_code']}", flush=True)
     run["rebuild_fraction"] = round(rebuild["wall_s"] / build["wall_s"], 3)
+    if rebuild["code"] != build["code"]:
+        print("   note: builder/ or recipes/ changed between the build and the rebuild: "
+              "the rebuild is not a test of the cache", flush=True)
     if not keep:
         for path in (out, cache):
             shutil.rmtree(path, ignore_errors=True)
@@ -337,7 +370,7 @@ def targets(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def print_tables(runs: list[dict[str, Any]], checks: list[dict[str, Any]]) -> None:
     """Print the summary, the seconds per stage, and the targets."""
-    print("\n   N      run        wall s    CPU s  cores  RSS max MB  RSS tree MB     pairs/s  vs floor")
+    print("\n   N      run        wall s    CPU s  cores others  RSS max MB  RSS tree MB     pairs/s  vs floor")
     for run in runs:
         for label in ("build", "floor", "rebuild"):
             m = run.get(label)
@@ -347,7 +380,7 @@ def print_tables(runs: list[dict[str, Any]], checks: list[dict[str, Any]]) -> No
                 round(m["wall_s"] / run["floor"]["wall_s"], 2) if label == "rebuild" else 1.0)
             speed = f"{run['n'] / m['wall_s']:11,.0f}" if m["wall_s"] else f"{'-':>11}"
             print(f"{run['n']:>9,}  {label:<8} {m['wall_s']:8.1f} {m['cpu_s']:8.1f} "
-                  f"{m['cpu_s'] / max(m['wall_s'], 1e-9):6.2f} {m['peak_rss_max_mb']:11.0f} "
+                  f"{m['cpu_s'] / max(m['wall_s'], 1e-9):6.2f} {m['others_cores']:6.2f} {m['peak_rss_max_mb']:11.0f} "
                   f"{m['peak_rss_tree_mb']:12.0f} {speed} {ratio if ratio is not None else '-':>9}x")
     stages: list[str] = []
     for run in runs:
