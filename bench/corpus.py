@@ -21,6 +21,7 @@ import argparse
 import json
 import math
 import random
+import string
 import sys
 import time
 from bisect import bisect
@@ -76,10 +77,12 @@ PLACES = [("the hardware store", "五金行"), ("the traditional market", "傳�
           ("the stationery shop", "文具店"), ("the laundromat", "自助洗衣店"),
           ("the community centre", "活動中心"), ("the riverside park", "河濱公園"),
           ("the rooftop", "頂樓"), ("the pharmacy", "藥局"), ("the police station", "派出所"),
-          ("the district office", "區公所"), ("the basketball court", "籃球場"), ("the karaoke place", "KTV"),
+          ("the district office", "區公所"), ("the basketball court", "籃球場"),
+          ("the karaoke place", "KTV"),
           ("the hot spring hotel", "溫泉飯店"), ("the 7-Eleven near my flat", "我家附近的小七"),
           ("the food court", "美食街"), ("the station exit", "車站出口"),
-          ("the high-speed rail station", "高鐵站"), ("the ferry pier", "碼頭"), ("the old street", "老街"),
+          ("the high-speed rail station", "高鐵站"), ("the ferry pier", "碼頭"),
+          ("the old street", "老街"),
           ("the drinks stand", "飲料店"), ("the print shop", "影印店"), ("the swimming pool", "游泳池"),
           ("the lobby", "大廳"), ("the meeting room", "會議室"), ("the car park", "停車場"),
           ("the barber's", "理髮店"), ("the vet", "獸醫院"), ("the temple", "廟口"),
@@ -207,7 +210,7 @@ MID_END = ("。", "。", "。", "！", " ")  # between sentences: casual writers
 _PARTICLE_CHARS = frozenset("啦喔哦呢耶欸誒齁吼吧嘛囉嘍咧捏唷喲啊呀哇蛤哈嘿咩")
 _CLAUSE_END = frozenset("，。！？～!?,. ")
 _TYPO_ZH = "的得在再是事那哪他她有又要也就都很還會說看想去來"
-_WIDE = {ord(c): ord(c) + 0xFEE0 for c in "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"}
+_WIDE = {ord(c): ord(c) + 0xFEE0 for c in string.digits + string.ascii_letters}
 _COMPILED = [(en, zh, mood, [k for k in SLOTS if "{" + k + "}" in en]) for en, zh, mood in CLAUSES]
 # Templates are drawn with weight sqrt(slot combinations): a two-slot template with 13 fillings
 # drawn as often as one with 30,000 would repeat whole clauses, and so whole pairs, at 1M.
@@ -246,7 +249,8 @@ def _original(rng: random.Random, singles: set[int]) -> tuple[str, str]:
         count = 1 if r < 0.1 else 2 if r < 0.55 else 3 if r < 0.87 else 4
         picked: list[int] = []
         while len(picked) < count:
-            i = _SINGLE[randrange(len(_SINGLE))] if count == 1 else bisect(_CUMULATIVE, rand() * _TOTAL)
+            i = _SINGLE[randrange(len(_SINGLE))] if count == 1 else \
+                bisect(_CUMULATIVE, rand() * _TOTAL)
             if i not in picked:
                 picked.append(i)
         en_parts: list[str] = []
@@ -302,7 +306,7 @@ def _particle_spots(zh: str) -> list[int]:
 
 
 def _duplicate(kind: str, en: str, zh: str, rng: random.Random) -> tuple[str, str]:
-    """Return a planted duplicate of (en, zh) of the given kind; never the same text unless exact."""
+    """Return a planted duplicate of (en, zh) of a kind; the text differs unless it is exact."""
     if kind == "particle":
         spots = _particle_spots(zh)
         if not spots:  # add one before the final punctuation
@@ -314,13 +318,15 @@ def _duplicate(kind: str, en: str, zh: str, rng: random.Random) -> tuple[str, st
     if kind == "punct_width":
         zh2 = zh.replace("，", rng.choice((",", "、", " "))).replace("？", "?").replace("。", "")
         zh2 = zh2.translate(_WIDE) + rng.choice(("", "!!", "…", "～～"))
-        en2 = en.replace(", ", rng.choice((" , ", ",", " - "))).rstrip(".!?") + rng.choice(("", "!!", "..."))
+        en2 = en.replace(", ", rng.choice((" , ", ",", " - "))).rstrip(".!?")
+        en2 += rng.choice(("", "!!", "..."))
         if (en2, zh2) == (en, zh):
             en2 += "!!"
         return en2, zh2
     if kind == "one_char":
         if rng.random() < 0.6:
-            spots = [i for i, c in enumerate(zh) if "\u4e00" <= c <= "\u9fff" and c not in _PARTICLE_CHARS]
+            spots = [i for i, c in enumerate(zh)
+                     if "\u4e00" <= c <= "\u9fff" and c not in _PARTICLE_CHARS]
             i = rng.choice(spots)
             return en, zh[:i] + rng.choice([c for c in _TYPO_ZH if c != zh[i]]) + zh[i + 1:]
         spots = [i for i in range(1, len(en) - 1) if en[i].islower() and en[i - 1].isalpha()]
@@ -329,7 +335,8 @@ def _duplicate(kind: str, en: str, zh: str, rng: random.Random) -> tuple[str, st
     return en, zh  # exact
 
 
-def iter_pairs(n: int, seed: int = 1, dup_rate: float = 0.03) -> Iterator[tuple[str, str, str, int]]:
+def iter_pairs(n: int, seed: int = 1,
+               dup_rate: float = 0.03) -> Iterator[tuple[str, str, str, int]]:
     """Yield n (en, zh, kind, of) tuples: kind "" for an original, of = the copied pair's index."""
     if not 0.0 <= dup_rate < 1.0:
         raise ValueError(f"dup_rate must be in [0, 1), not {dup_rate}")
@@ -378,7 +385,7 @@ def write_corpus(path: Path, n: int, seed: int = 1, dup_rate: float = 0.03,
                 zh_total += lz
                 en_min, en_max = min(en_min, le), max(en_max, le)
                 zh_min, zh_max = min(zh_min, lz), max(zh_max, lz)
-                # Cheap proxies (no regex in the hot loop): any particle character; any ASCII letter.
+                # Cheap proxies (no regex in the hot loop): a particle character; an ASCII letter.
                 with_particle += not _PARTICLE_CHARS.isdisjoint(zh)
                 with_latin += not zh.isascii() and any(c.isascii() and c.isalpha() for c in zh)
                 if len(buf) >= 8192:
@@ -403,7 +410,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--n", type=int, default=100_000, help="pairs (default 100000)")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--dup-rate", type=float, default=0.03, help="planted duplicates (default 0.03)")
+    parser.add_argument("--dup-rate", type=float, default=0.03,
+                        help="planted duplicates (default 0.03)")
     parser.add_argument("--out", type=Path, required=True, help="paired-lines file to write")
     parser.add_argument("--truth", type=Path, help="also write index/kind/of of every planted pair")
     args = parser.parse_args(argv)

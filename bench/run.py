@@ -7,8 +7,9 @@ For each N: make (or reuse) the corpus from bench.corpus, run the default build 
 process (all built-in recipes, lexicon annotation, default dedup and split, Parquet), then the
 I/O floor on the same input, then the same build again ("rebuild": the build cache's case).
 Each child is measured from outside: wall time, CPU (user + sys of the child and the worker
-processes it reaped, from wait4), peak RSS of the largest process (ru_maxrss) and of the whole
-process tree (summed VmRSS, sampled every 0.2 s from /proc). Figures go to
+processes it reaped, from wait4; the main process's own share from /proc), peak RSS of the
+largest process (ru_maxrss) and of the whole process tree (summed VmRSS, sampled every 0.2 s from
+/proc), and the CPU other processes took meanwhile (so a busy machine shows). Figures go to
 RESULTS/<UTC time>-<git sha>.json and RESULTS/latest.json; targets are printed, never asserted.
 """
 
@@ -56,6 +57,7 @@ class Measured:
     user_s: float
     sys_s: float
     cpu_sampled_s: float  # utime + stime last seen in /proc per process: catches unreaped workers
+    cpu_main_s: float  # the same for the child alone: busy near wall_s means it is the bottleneck
     peak_rss_max_mb: float  # the largest single process (ru_maxrss)
     peak_rss_tree_mb: float  # the sampled sum of VmRSS over the process tree
     peak_pss_tree_mb: float  # the same with PSS: pages shared after fork() counted once
@@ -135,6 +137,7 @@ def measure(command: list[str], cwd: Path, log: Path) -> Measured:
         wall_s=round(wall, 3), cpu_s=round(usage.ru_utime + usage.ru_stime, 3),
         user_s=round(usage.ru_utime, 3), sys_s=round(usage.ru_stime, 3),
         cpu_sampled_s=round(sum(sampler.cpu_ticks.values()) / clock, 2),
+        cpu_main_s=round(sampler.cpu_ticks.get(child.pid, 0) / clock, 2),
         peak_rss_max_mb=round(usage.ru_maxrss / 1024, 1),  # KiB on Linux
         peak_rss_tree_mb=round(sampler.peak_kb / 1024, 1),
         peak_pss_tree_mb=round(sampler.peak_pss_kb / 1024, 1),
@@ -156,7 +159,7 @@ def _self_cpu_s() -> float:
 
 
 def code_fingerprint() -> str:
-    """Hash builder/ and recipes/ as they are on disk: a rebuild only tests the cache if it is equal."""
+    """Hash builder/ and recipes/ on disk: a rebuild tests the cache only if this is unchanged."""
     digest = hashlib.sha256()
     for folder in ("builder", "recipes"):
         for path in sorted((ROOT / folder).rglob("*")):
@@ -174,7 +177,7 @@ _FLOOR_PROMPTS = ("Rewrite this formal English sentence as casual Taiwanese Mand
 
 
 def write_floor(source: Path, pairs: int, records: int, out: Path, batch: int = 65_536) -> int:
-    """Read paired lines plainly, write `records` rows (spread over the pairs) with pyarrow alone."""
+    """Read paired lines plainly; write `records` rows spread over the pairs with pyarrow alone."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -183,7 +186,8 @@ def write_floor(source: Path, pairs: int, records: int, out: Path, batch: int = 
     columns: list[list[str]] = [[] for _ in schema.names]
     written = index = 0
     pending: str | None = None
-    with source.open(encoding="utf-8") as lines, pq.ParquetWriter(out, schema, compression="zstd") as writer:
+    with source.open(encoding="utf-8") as lines, \
+            pq.ParquetWriter(out, schema, compression="zstd") as writer:
         for line in lines:
             line = line.rstrip("\n")
             if not line:
@@ -252,6 +256,13 @@ def _write_config(workdir: Path, n: int, corpus: Path, workers: int) -> Path:
     return config
 
 
+def _say(label: str, figures: dict[str, Any]) -> None:
+    print(f"   {label:<7} {figures['wall_s']:8.1f} s  exit {figures['exit_code']}", flush=True)
+    if figures["others_cores"] > 0.25:  # other work inflates wall times (CPU times much less)
+        print(f"   note: other processes kept {figures['others_cores']:.2f} cores busy meanwhile: "
+              "this wall time is not comparable", flush=True)
+
+
 def _timed_build(workdir: Path, n: int, config: Path, label: str) -> dict[str, Any]:
     timings = workdir / f"timings-{n}-{label}.json"
     timings.unlink(missing_ok=True)
@@ -267,7 +278,8 @@ def _timed_build(workdir: Path, n: int, config: Path, label: str) -> dict[str, A
     return result
 
 
-def bench_one(workdir: Path, n: int, seed: int, dup_rate: float, workers: int, keep: bool) -> dict[str, Any]:
+def bench_one(workdir: Path, n: int, seed: int, dup_rate: float, workers: int,
+              keep: bool) -> dict[str, Any]:
     """Corpus, build, floor and rebuild for one N; return every figure."""
     print(f"\n== N = {n:,}", flush=True)
     started = time.perf_counter()
@@ -278,14 +290,10 @@ def bench_one(workdir: Path, n: int, seed: int, dup_rate: float, workers: int, k
     for stale in (out, cache, workdir / ".twcasual-cache"):
         shutil.rmtree(stale, ignore_errors=True)  # the first build must be a cold one
     config = _write_config(workdir, n, corpus, workers)
-    # Other work on the machine inflates wall times (CPU times much less): keep the load with them.
     run: dict[str, Any] = {"n": n, "corpus": {**stats, "file": corpus.name},
                            "load_avg_before": [round(x, 2) for x in os.getloadavg()]}
-    if run["load_avg_before"][0] > 0.5:
-        print(f"   note: load average {run['load_avg_before'][0]} before the build: "
-              "other work shares the cores, wall times will be high", flush=True)
     build = run["build"] = _timed_build(workdir, n, config, "build")
-    print(f"   build   {build['wall_s']:8.1f} s  exit {build['exit_code']}", flush=True)
+    _say("build", build)
     if build["exit_code"] != 0:
         print(build["log_tail"], file=sys.stderr)
         return run
@@ -301,10 +309,10 @@ def bench_one(workdir: Path, n: int, seed: int, dup_rate: float, workers: int, k
          "--records", str(totals["records"]), "--out", str(floor_file)],
         ROOT, workdir / f"floor-{n}.log"))
     floor["records"] = totals["records"]
-    print(f"   floor   {floor['wall_s']:8.1f} s  exit {floor['exit_code']}", flush=True)
+    _say("floor", floor)
     run["ratio"] = round(build["wall_s"] / floor["wall_s"], 2) if floor["wall_s"] else None
     rebuild = run["rebuild"] = _timed_build(workdir, n, config, "rebuild")
-    print(f"   rebuild {rebuild['wall_s']:8.1f} s  exit {rebuild['exit_code']}", flush=True)
+    _say("rebuild", rebuild)
     run["rebuild_fraction"] = round(rebuild["wall_s"] / build["wall_s"], 3)
     if rebuild["code"] != build["code"]:
         print("   note: builder/ or recipes/ changed between the build and the rebuild: "
@@ -334,7 +342,8 @@ def machine_info() -> dict[str, Any]:
         except metadata.PackageNotFoundError:
             return ""
 
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+    cpuinfo = Path("/proc/cpuinfo").read_text().splitlines()
+    cpu = next((line.split(":", 1)[1].strip() for line in cpuinfo
                 if line.startswith("model name")), platform.processor())
     mem_kb = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
                   if line.startswith("MemTotal:"))
@@ -354,7 +363,7 @@ def targets(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     rebuilds = [run["rebuild_fraction"] for run in by_n.values()]
     values = {
         "wall_1m": big and big["build"]["wall_s"],
-        "peak_1m": big and max(big["build"]["peak_rss_tree_mb"], big["rebuild"]["peak_rss_tree_mb"]),
+        "peak_1m": big and max(big[label]["peak_rss_tree_mb"] for label in ("build", "rebuild")),
         "scale_wall": big and small and round(big["build"]["wall_s"] / small["build"]["wall_s"], 2),
         "scale_rss": big and small and round(big["build"]["peak_rss_tree_mb"]
                                              / small["build"]["peak_rss_tree_mb"], 2),
@@ -363,14 +372,16 @@ def targets(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     out = []
     for key, label, limit in TARGETS:
         value = values[key] or None
-        met = None if value is None else (value < limit if key in ("rebuild", "scale_rss") else value <= limit)
+        strict = key in ("rebuild", "scale_rss")
+        met = None if value is None else (value < limit if strict else value <= limit)
         out.append({"key": key, "target": label, "limit": limit, "value": value, "met": met})
     return out
 
 
 def print_tables(runs: list[dict[str, Any]], checks: list[dict[str, Any]]) -> None:
     """Print the summary, the seconds per stage, and the targets."""
-    print("\n   N      run        wall s    CPU s  cores others  RSS max MB  RSS tree MB     pairs/s  vs floor")
+    print("\n   N      run        wall s    CPU s  cores  main others  RSS max MB  RSS tree MB"
+          "     pairs/s  vs floor")
     for run in runs:
         for label in ("build", "floor", "rebuild"):
             m = run.get(label)
@@ -378,17 +389,20 @@ def print_tables(runs: list[dict[str, Any]], checks: list[dict[str, Any]]) -> No
                 continue
             ratio = run.get("ratio") if label == "build" else (
                 round(m["wall_s"] / run["floor"]["wall_s"], 2) if label == "rebuild" else 1.0)
-            speed = f"{run['n'] / m['wall_s']:11,.0f}" if m["wall_s"] else f"{'-':>11}"
+            wall = max(m["wall_s"], 1e-9)
+            speed = f"{run['n'] / wall:11,.0f}"
             print(f"{run['n']:>9,}  {label:<8} {m['wall_s']:8.1f} {m['cpu_s']:8.1f} "
-                  f"{m['cpu_s'] / max(m['wall_s'], 1e-9):6.2f} {m['others_cores']:6.2f} {m['peak_rss_max_mb']:11.0f} "
-                  f"{m['peak_rss_tree_mb']:12.0f} {speed} {ratio if ratio is not None else '-':>9}x")
+                  f"{m['cpu_s'] / wall:6.2f} {m['cpu_main_s'] / wall:5.2f} "
+                  f"{m['others_cores']:6.2f} {m['peak_rss_max_mb']:11.0f} "
+                  f"{m['peak_rss_tree_mb']:12.0f} {speed} {'-' if ratio is None else ratio:>9}x")
     stages: list[str] = []
     for run in runs:
         for label in ("build", "rebuild"):
             stages += [s for s in run.get(label, {}).get("stages", {}) if s not in stages]
     if stages:
         heads = [(run, label) for run in runs for label in ("build", "rebuild") if run.get(label)]
-        print("\n  stage s    " + "".join(f"{format(r['n'], ',') + ' ' + lab:>18}" for r, lab in heads))
+        titles = [f"{run['n']:,} {label}" for run, label in heads]
+        print("\n  stage s    " + "".join(f"{title:>18}" for title in titles))
         for stage in stages:
             cells = []
             for run, label in heads:
@@ -397,7 +411,7 @@ def print_tables(runs: list[dict[str, Any]], checks: list[dict[str, Any]]) -> No
                 mark = "*" if value is not None and times and value == max(times.values()) else " "
                 cells.append(f"{'-' if value is None else f'{value:.2f}':>17}{mark}")
             print(f"  {stage:<11}" + "".join(cells))
-        print("  (* slowest stage; worker stages add up the workers' seconds, so they can exceed wall)")
+        print("  (* slowest stage; worker stages add up their workers' seconds, can exceed wall)")
     print("\n  target                                  value       met")
     for check in checks:
         met = {True: "yes", False: "NO", None: "n/a"}[check["met"]]
@@ -419,15 +433,18 @@ def save(results: Path, payload: dict[str, Any]) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the benchmark for every N; print the tables; save the JSON. Exit 1 only if a run fails."""
+    """Run the benchmark for every N, print the tables, save the JSON; exit 1 if a run fails."""
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv[:1] == ["floor"]:
         return _floor_main(argv[1:])
-    parser = argparse.ArgumentParser(prog="python -m bench.run", description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--n", type=int, nargs="+", default=[100_000, 1_000_000], help="pair counts")
+    parser = argparse.ArgumentParser(prog="python -m bench.run",
+                                     description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--n", type=int, nargs="+", default=[100_000, 1_000_000],
+                        help="pair counts")
     parser.add_argument("--workdir", type=Path, default=ROOT / "bench" / "work")
     parser.add_argument("--workers", type=int, default=0, help="[build] workers (0: one per core)")
-    parser.add_argument("--keep", action="store_true", help="keep build outputs, caches and floor files")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep build outputs, caches and floor files")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--dup-rate", type=float, default=0.03)
     parser.add_argument("--results", type=Path, default=ROOT / "bench" / "results")
@@ -437,11 +454,13 @@ def main(argv: list[str] | None = None) -> int:
     workdir = args.workdir.resolve()
     workdir.mkdir(parents=True, exist_ok=True)
     machine = machine_info()
-    print(f"twcasual {machine['twcasual']} @ {machine['git_sha']}{' (dirty)' if machine['git_dirty'] else ''}"
+    dirty = " (dirty)" if machine["git_dirty"] else ""
+    print(f"twcasual {machine['twcasual']} @ {machine['git_sha']}{dirty}"
           f"; {machine['cores_usable']} cores ({machine['cpu']}); Python {machine['python']}, "
           f"pyarrow {machine['pyarrow']}; workdir {workdir}")
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    runs = [bench_one(workdir, n, args.seed, args.dup_rate, args.workers, args.keep) for n in args.n]
+    runs = [bench_one(workdir, n, args.seed, args.dup_rate, args.workers, args.keep)
+            for n in args.n]
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     checks = targets(runs)
     print_tables(runs, checks)
@@ -450,13 +469,15 @@ def main(argv: list[str] | None = None) -> int:
         "timestamp": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "command": [Path(sys.executable).name, "-m", "bench.run", *argv],
         "settings": {"n": args.n, "seed": args.seed, "dup_rate": args.dup_rate,
-                     "workers": args.workers, "sample_s": SAMPLE_S, "corpus_version": CORPUS_VERSION},
+                     "workers": args.workers, "sample_s": SAMPLE_S,
+                     "corpus_version": CORPUS_VERSION},
         "machine": machine,
         "runs": runs,
         "targets": checks,
-        # all children together, a check on the per-run CPU figures
         "load_avg_after": [round(x, 2) for x in os.getloadavg()],
-        "children_cpu_s": round(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime, 2),
+        # every child of this run together: a check on the per-run CPU figures
+        "children_cpu_s": round(after.ru_utime + after.ru_stime
+                                - before.ru_utime - before.ru_stime, 2),
     }
     path = save(args.results, payload)
     print(f"\nsaved {path} and {path.with_name('latest.json')} (targets are informational)")
