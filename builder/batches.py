@@ -121,7 +121,8 @@ class Pass2Result:
 
     tables: dict[tuple[str, str], pa.Table]
     records_per_pair: list[tuple[int, int]]  # (pair index, records made)
-    texts: list[tuple[str, str, str]]  # (split, en, zh) per pair that made records, for the leak check
+    leak_splits: list[str]  # split of each pair that made records, for the leak check
+    leak_features: tuple[SideFeatures, SideFeatures] | None  # their (en, zh) fingerprints
     style: StyleStats
     timings: Timings
     failed: list[tuple[int, str, str]] = field(default_factory=list)  # (pair index, kind, message)
@@ -208,7 +209,7 @@ def records_batch(job: tuple[int, bytes, np.ndarray, Sequence[str], str | None])
                 if rows.size:
                     tables[(recipe_name, split)] = table.take(pa.array(rows, pa.int64()))
     style = StyleStats()
-    texts: list[tuple[str, str, str]] = []
+    written: list[int] = []
     for offset in kept:
         if bad[offset]:
             continue
@@ -216,11 +217,15 @@ def records_batch(job: tuple[int, bytes, np.ndarray, Sequence[str], str | None])
         if pair.style is not None:
             style.add(pair.style, splits[offset])
         if made[offset]:
-            texts.append((splits[offset], pair.en, pair.zh))
+            written.append(offset)
+    with timings.stage("leak_check"):
+        features = pair_features([pairs[o].en for o in written], [pairs[o].zh for o in written],
+                                 state.dedup) if written else None
     return Pass2Result(
         tables=tables,
         records_per_pair=[(start + o, int(made[o])) for o in kept if not bad[o]],
-        texts=texts, style=style, timings=timings,
+        leak_splits=[splits[o] for o in written], leak_features=features,
+        style=style, timings=timings,
         failed=[(start + o, kind, message) for o, (kind, message) in sorted(failed.items())],
     )
 

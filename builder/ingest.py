@@ -69,6 +69,10 @@ class RawPair:
     zh: str
     source: Source
 
+    def __reduce__(self) -> tuple[type, tuple[str, str, Source]]:
+        # positional rebuild: raw pairs cross to worker processes by the million (hot path)
+        return (RawPair, (self.en, self.zh, self.source))
+
 
 @dataclass(frozen=True, slots=True)
 class InputFile:

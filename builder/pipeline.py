@@ -212,9 +212,9 @@ class _Run:
                 self.report.set_aside_pairs[f"recipe_error:{kind}"] += 1
                 self.report.add_set_aside(
                     SetAside(pair.source.file, pair.source.en_line, "recipe_error", message))
-            with self.timings.stage("leak_check"):
-                for split, en, zh in part.texts:
-                    leaks.add(split, en, zh)
+            if part.leak_features is not None:
+                with self.timings.stage("leak_check"):
+                    leaks.add_features(part.leak_splits, *part.leak_features)
             style.merge(part.style)
         with self.timings.stage("export"):
             shards = writer.close()

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from builder.dedup import DedupSettings, anchored_pairs
-from builder.dedupkey import components, mostly_cjk, side_features
+from builder.dedupkey import SideFeatures, components, mostly_cjk, side_features
 from builder.errors import ConfigError, InputError
 
 __all__ = ["DEFAULT_RATIOS", "PRIORITY", "validate_ratios", "assign_splits", "write_splits",
@@ -193,6 +193,29 @@ class LeakChecker:
         self._splits.append(np.array(codes, dtype=np.int16))
         self._inputs.append(self._store(inputs))
         self._outputs.append(self._store(list(outputs)))
+
+    def add_features(self, splits: Sequence[str], inputs: SideFeatures,
+                     outputs: SideFeatures) -> None:
+        """Take a batch of (input, output) texts already fingerprinted with these settings.
+
+        `inputs` and `outputs` come from `builder.dedup.pair_features` (en side, zh side), so the
+        fingerprinting can run in worker processes; the main process only keeps the integers.
+        """
+        self._flush()
+        codes = []
+        for name in splits:
+            if name not in self._split_names:
+                self._split_names.append(name)
+            codes.append(self._split_names.index(name))
+        self._splits.append(np.array(codes, dtype=np.int16))
+        for feats, target in ((inputs, self._inputs), (outputs, self._outputs)):
+            units = self._units
+            units.keys.append(feats.key)
+            units.sets.append(feats.clause_hash)
+            units.lengths.append(np.diff(feats.offsets))
+            units.grams.append(feats.grams)
+            target.append(units.count + np.arange(feats.key.size, dtype=np.int64))
+            units.count += feats.key.size
 
     def _store(self, texts: list[str]) -> np.ndarray:
         """Fingerprint texts (zh or en rules by their script); return their unit numbers."""
