@@ -39,6 +39,7 @@ __all__ = ["Measured", "main", "measure", "write_floor"]
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_S = 0.2
+TIMELINE = 300
 MB = 1024 * 1024
 # (key, label, limit): informational targets from issue 7, for 2 cores.
 TARGETS = (("wall_1m", "1M pairs wall <= 90 s", 90.0),
@@ -64,6 +65,9 @@ class Measured:
     processes: int  # distinct processes seen in the tree
     others_cores: float  # CPU the rest of the machine used meanwhile, in cores: contention
     exit_code: int
+    # every sample, thinned to at most TIMELINE rows: (s, tree RSS MB, main RSS MB, tree CPU s,
+    # main CPU s), to see which phase holds the memory peak and which runs on one core
+    timeline: tuple[tuple[float, ...], ...] = ()
 
 
 class _TreeSampler(threading.Thread):
@@ -73,6 +77,10 @@ class _TreeSampler(threading.Thread):
         super().__init__(daemon=True)
         self.root, self.stop = root, threading.Event()
         self.peak_kb = self.peak_pss_kb = 0
+        self.started = time.perf_counter()
+        # (seconds, tree RSS MB, main RSS MB, tree CPU s, main CPU s); CPU is cumulative, so
+        # differences between any two rows give the cores used in between, also after thinning
+        self.timeline: list[tuple[float, ...]] = []
         self.cpu_ticks: dict[int, int] = {}
 
     def run(self) -> None:
@@ -94,16 +102,23 @@ class _TreeSampler(threading.Thread):
             pid = int(entry.name)
             children.setdefault(int(fields[1]), []).append(pid)
             ticks[pid] = int(fields[11]) + int(fields[12])  # utime, stime
-        rss = pss = 0
+        rss = pss = main_rss = 0
         todo = [self.root]
         while todo:
             pid = todo.pop()
             todo.extend(children.get(pid, ()))
             self.cpu_ticks[pid] = max(self.cpu_ticks.get(pid, 0), ticks.get(pid, 0))
-            rss += _kb_field(f"/proc/{pid}/status", b"VmRSS:")
+            kb = _kb_field(f"/proc/{pid}/status", b"VmRSS:")
+            rss += kb
+            main_rss = kb if pid == self.root else main_rss
             pss += _kb_field(f"/proc/{pid}/smaps_rollup", b"Pss:")
         self.peak_kb = max(self.peak_kb, rss)
         self.peak_pss_kb = max(self.peak_pss_kb, pss)
+        clock = os.sysconf("SC_CLK_TCK")
+        self.timeline.append((round(time.perf_counter() - self.started, 2), round(rss / 1024, 1),
+                              round(main_rss / 1024, 1),
+                              round(sum(self.cpu_ticks.values()) / clock, 2),
+                              round(self.cpu_ticks.get(self.root, 0) / clock, 2)))
 
 
 def _kb_field(path: str, key: bytes) -> int:
@@ -143,7 +158,8 @@ def measure(command: list[str], cwd: Path, log: Path) -> Measured:
         peak_pss_tree_mb=round(sampler.peak_pss_kb / 1024, 1),
         processes=len(sampler.cpu_ticks),
         others_cores=round(max(busy - usage.ru_utime - usage.ru_stime, 0.0) / max(wall, 1e-9), 2),
-        exit_code=child.returncode)
+        exit_code=child.returncode,
+        timeline=tuple(sampler.timeline[::-(-len(sampler.timeline) // TIMELINE)]))
 
 
 def _machine_busy_s() -> float:

@@ -13,7 +13,8 @@ from bench.corpus import DUP_KINDS, write_corpus
 
 STAGES = ("ingest", "normalise", "annotate", "dedup", "split", "recipes", "export", "card")
 MEASURED = ("wall_s", "cpu_s", "user_s", "sys_s", "cpu_sampled_s", "cpu_main_s", "peak_rss_max_mb",
-            "peak_rss_tree_mb", "peak_pss_tree_mb", "processes", "others_cores", "exit_code")
+            "peak_rss_tree_mb", "peak_pss_tree_mb", "processes", "others_cores", "exit_code",
+            "timeline")
 
 
 def _pairs(path: Path) -> list[tuple[str, str]]:
@@ -86,6 +87,7 @@ def test_bench_run_writes_every_figure(tmp_path: Path, capsys: pytest.CaptureFix
         assert figures["exit_code"] == 0
         assert figures["wall_s"] > 0 and figures["cpu_s"] > 0
         assert figures["peak_rss_max_mb"] > 0 and figures["peak_rss_tree_mb"] > 0
+        assert figures["timeline"] and all(len(row) == 5 for row in figures["timeline"])
     assert set(STAGES) <= set(one["build"]["stages"])
     assert len(one["build"]["code"]) == 12 and one["rebuild"]["code"] == one["build"]["code"]
     assert all(seconds >= 0 for seconds in one["build"]["stages"].values())
