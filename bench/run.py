@@ -212,7 +212,7 @@ def write_floor(source: Path, pairs: int, records: int, out: Path, batch: int = 
                 pending = line
                 continue
             en, zh, pending = pending, line, None
-            # records per pair as the build spread them: floor((i+1)R/P) - floor(iR/P)
+            # records spread evenly over the pairs: floor((i+1)R/P) - floor(iR/P)
             count = (index + 1) * records // pairs - index * records // pairs
             for k in range(count):
                 recipe = k % len(_FLOOR_PROMPTS)
