@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
+from types import MappingProxyType
 from typing import Any
 
 from builder.errors import RecipeError
@@ -23,6 +25,11 @@ class Step:
     params: Mapping[str, Any] = field(default_factory=dict)
     min_particles: int = 0
 
+    @cached_property
+    def frozen_params(self) -> Mapping[str, Any]:
+        """The parameters as the read-only mapping recipes get (made once, not per pair)."""
+        return MappingProxyType(dict(self.params))
+
     def wants(self, pair: Pair) -> bool:
         """Whether the config's filters let this pair reach the recipe."""
         if self.min_particles and (pair.style is None or pair.style.particle_count < self.min_particles):
@@ -39,33 +46,66 @@ def extra_json(example: Example) -> str:
     return _JSON.encode(dict(example.extra)) if example.extra else "{}"
 
 
-def check_example(example: object, recipe: Recipe) -> str | None:
-    """Return why an example is malformed, or None if it is fine."""
+def check_example(example: object, recipe: Recipe, known: frozenset[str] = frozenset()) -> str | None:
+    """Return why an example is malformed, or None if it is fine.
+
+    `known` holds texts already known to be Traditional or English (the pair's own lines), whose
+    script check can be skipped: this runs for every record of a build.
+    """
+    return _checked(example, recipe, known)[0]
+
+
+def _checked(example: object, recipe: Recipe, known: frozenset[str]) -> tuple[str | None, str]:
+    """(why the example is malformed or None, its extra fields as JSON)."""
+    problem = _problem(example, recipe, known)
+    if problem is not None:
+        return problem, ""
+    assert isinstance(example, Example)
+    try:
+        return None, extra_json(example)
+    except (TypeError, ValueError) as error:
+        return f"extra is not JSON-serialisable: {error}", ""
+
+
+def _problem(example: object, recipe: Recipe, known: frozenset[str]) -> str | None:
     if not isinstance(example, Example):
         return f"yielded {type(example).__name__}, not Example"
-    for name in ("instruction", "output", "input"):
-        value = getattr(example, name)
-        if not isinstance(value, str):
+    texts = (example.instruction, example.input, example.output)
+    for name, value in zip(("instruction", "input", "output"), texts):
+        if type(value) is not str and not isinstance(value, str):
             return f"{name} is {type(value).__name__}, not str"
     if not example.instruction.strip():
         return "empty instruction (user turn)"
     if not example.output.strip():
         return "empty output (assistant turn)"
-    if not isinstance(example.synthetic, bool):
+    if type(example.synthetic) is not bool:
         return "synthetic must be a bool"
-    if not isinstance(example.extra, Mapping):
+    extra = example.extra
+    if extra:
+        if not isinstance(extra, Mapping):
+            return "extra must be a mapping"
+        unknown = sorted(set(extra) - set(recipe.fields))
+        if unknown:
+            return f"extra fields {unknown} are not declared in @recipe(fields=...)"
+    elif not isinstance(extra, Mapping):
         return "extra must be a mapping"
-    unknown = sorted(set(example.extra) - set(recipe.fields))
-    if unknown:
-        return f"extra fields {unknown} are not declared in @recipe(fields=...)"
-    try:
-        extra_json(example)
-    except (TypeError, ValueError) as error:
-        return f"extra is not JSON-serialisable: {error}"
-    for name in ("instruction", "input", "output"):
-        if looks_simplified(getattr(example, name)):
+    for name, value in zip(("instruction", "input", "output"), texts):
+        if value not in known and _simplified(value):
             return f"{name} is in Simplified script (zh-TW needs Traditional)"
     return None
+
+
+_SCRIPT_SEEN: dict[str, bool] = {}
+
+
+def _simplified(text: str) -> bool:
+    """`looks_simplified`, remembered for repeated texts such as prompt templates (bounded)."""
+    seen = _SCRIPT_SEEN.get(text)
+    if seen is None:
+        seen = looks_simplified(text)
+        if len(text) < 200 and len(_SCRIPT_SEEN) < 4096:
+            _SCRIPT_SEEN[text] = seen
+    return seen
 
 
 def apply_step(pair: Pair, step: Step) -> list[Record]:
@@ -75,17 +115,18 @@ def apply_step(pair: Pair, step: Step) -> list[Record]:
     recipe = step.recipe
     where = f"recipe '{recipe.name}' {recipe.version} failed on pair {pair.source}"
     try:
-        examples = list(recipe(pair, RecipeContext(recipe.name, pair, step.params)))
+        examples = list(recipe(pair, RecipeContext(recipe.name, pair, step.frozen_params)))
     except Exception as error:
         message = " ".join(str(error).split())  # one line, whatever the recipe raised
         raise RecipeError(f"{where}: {type(error).__name__}: {message}") from error
     records = []
+    known = frozenset((pair.en, pair.zh))
     for index, example in enumerate(examples):
-        problem = check_example(example, recipe)
+        problem, extra = _checked(example, recipe, known)
         if problem:
             raise RecipeError(f"{where}: malformed example: {problem}")
         records.append(Record(f"{recipe.name}/{pair.id}/{index}", recipe.name,
-                              recipe.version, pair, example, extra_json(example)))
+                              recipe.version, pair, example, extra))  # type: ignore[arg-type]
     return records
 
 

@@ -28,7 +28,7 @@ from builder.apply import Step, apply_step
 from builder.dedup import DedupSettings, pair_features
 from builder.dedupkey import SideFeatures
 from builder.errors import RecipeError
-from builder.export import records_to_table
+from builder.export import pairs_table, records_to_table
 from builder.ingest import RawPair
 from builder.normalize import Normalizer
 from builder.spool import dump_pairs, load_pairs
@@ -131,13 +131,15 @@ class Pass2Result:
 _OFFSET = "__pair_offset"
 
 
-def _step_table(pairs: Sequence[Pair], kept: Sequence[int], step: Step,
-                skip_errors: bool) -> tuple[pa.Table, dict[int, tuple[str, str]]]:
+def _step_table(pairs: Sequence[Pair], kept: Sequence[int], step: Step, skip_errors: bool,
+                batch_pairs: Callable[[], pa.Table], timings: Timings,
+                ) -> tuple[pa.Table, dict[int, tuple[str, str]]]:
     """One recipe over the kept pairs of a batch: its records (with each row's pair offset)
     and the pairs it failed on (offset -> (kind, message)) when errors are skipped."""
     records: list[Record] = []
     offsets: list[int] = []
     failed: dict[int, tuple[str, str]] = {}
+    started = time.perf_counter()
     for offset in kept:
         try:
             made = apply_step(pairs[offset], step)
@@ -149,22 +151,27 @@ def _step_table(pairs: Sequence[Pair], kept: Sequence[int], step: Step,
             continue
         records.extend(made)
         offsets.extend([offset] * len(made))
-    table = records_to_table(records).append_column(_OFFSET, pa.array(offsets, pa.int32()))
-    return table, failed
+    timings.add("recipes", time.perf_counter() - started)
+    with timings.stage("export"):
+        table = records_to_table(records, batch_pairs(), offsets)
+        return table.append_column(_OFFSET, pa.array(offsets, pa.int32())), failed
 
 
 def _cached_step_table(pairs: Sequence[Pair], kept: Sequence[int], step: Step, key: str | None,
-                       state: _State) -> tuple[pa.Table, dict[int, tuple[str, str]]]:
+                       state: _State, batch_pairs: Callable[[], pa.Table], timings: Timings,
+                       ) -> tuple[pa.Table, dict[int, tuple[str, str]]]:
     """`_step_table` through the records cache (the failures travel in the table's metadata)."""
     if key is not None:
-        table = state.cache.load_records(key)
+        with timings.stage("cache"):
+            table = state.cache.load_records(key)
         if table is not None:
             failed = json.loads((table.schema.metadata or {}).get(b"failed", b"[]"))
             return table, {int(o): (kind, message) for o, kind, message in failed}
-    table, failed = _step_table(pairs, kept, step, state.skip_errors)
+    table, failed = _step_table(pairs, kept, step, state.skip_errors, batch_pairs, timings)
     if key is not None:
         meta = json.dumps([[o, kind, message] for o, (kind, message) in sorted(failed.items())])
-        state.cache.store_records(key, table.replace_schema_metadata({"failed": meta}))
+        with timings.stage("cache"):
+            state.cache.store_records(key, table.replace_schema_metadata({"failed": meta}))
     return table, failed
 
 
@@ -177,19 +184,26 @@ def records_batch(job: tuple[int, bytes, np.ndarray, Sequence[str], str | None])
     state = _STATE
     assert state is not None, "worker state not initialised"
     start, pickled, keep, splits, batch_key = job
-    started = time.perf_counter()
-    pairs = load_pairs(pickled)
+    timings = Timings()
+    with timings.stage("spool"):
+        pairs = load_pairs(pickled)
     kept = np.flatnonzero(keep).tolist()
     keep_key = hashlib.sha256(np.packbits(np.asarray(keep, dtype=bool)).tobytes()).hexdigest()
     failed: dict[int, tuple[str, str]] = {}
     step_tables = []
+    built: list[pa.Table] = []
+
+    def batch_pairs() -> pa.Table:  # the pair columns of the batch, built once, if needed
+        if not built:
+            built.append(pairs_table(pairs))
+        return built[0]
+
     for step, step_key in zip(state.steps, state.step_keys):
         key = digest(batch_key, step_key, keep_key) if batch_key and state.cache.enabled else None
-        table, step_failed = _cached_step_table(pairs, kept, step, key, state)
+        table, step_failed = _cached_step_table(pairs, kept, step, key, state, batch_pairs, timings)
         for offset, failure in step_failed.items():
             failed.setdefault(offset, failure)  # the first recipe (in config order) that failed
         step_tables.append((step.recipe.name, table))
-    timings = Timings(recipes=time.perf_counter() - started)
 
     with timings.stage("export"):
         names = sorted(set(splits))

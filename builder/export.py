@@ -87,13 +87,40 @@ def _pair_columns(pairs: Sequence[Pair]) -> dict[str, list[Any]]:
     return columns
 
 
-def records_to_table(records: Sequence[Record]) -> pa.Table:
+_PAIR_SCHEMA = pa.schema([SCHEMA.field(name) for name in _PAIR_COLUMNS])
+
+
+def pairs_table(pairs: Sequence[Pair]) -> pa.Table:
+    """The pair-side columns (texts, provenance, style) of the dataset schema, one row per pair."""
+    return pa.table(_pair_columns(pairs), schema=_PAIR_SCHEMA)
+
+
+_MESSAGES = SCHEMA.field("messages").type
+
+
+def _messages(users: list[str], outputs: list[str]) -> pa.Array:
+    """The chat column, [{user}, {assistant}] per record, built from arrays (no dict per turn)."""
+    count = len(users)
+    contents: list[str] = [""] * (2 * count)
+    contents[0::2] = users
+    contents[1::2] = outputs
+    turns = pa.StructArray.from_arrays(
+        [pa.array(["user", "assistant"] * count, pa.string()), pa.array(contents, pa.string())],
+        fields=list(_MESSAGES.value_type),
+    )
+    offsets = pa.array(range(0, 2 * count + 1, 2), pa.int32())
+    return pa.ListArray.from_arrays(offsets, turns, type=_MESSAGES)
+
+
+def records_to_table(records: Sequence[Record], pairs: pa.Table | None = None,
+                     rows: Sequence[int] | None = None) -> pa.Table:
     """Convert records to an Arrow table with the dataset schema.
 
-    The columns that come from the pair (texts, provenance, style) are built once per pair and
-    repeated with `take`, since every recipe's records of a pair share them.
+    The columns that come from the pair are built once per pair and repeated with `take`, since
+    every recipe's records of a pair share them. A caller that already has `pairs_table(...)` of
+    a batch passes it, with the row of each record's pair in `rows`.
     """
-    pairs: list[Pair] = []
+    seen: list[Pair] = []
     index_of: dict[int, int] = {}
     take: list[int] = []
     record_columns: dict[str, list[Any]] = {
@@ -101,26 +128,27 @@ def records_to_table(records: Sequence[Record]) -> pa.Table:
     }
     for r in records:
         ex = r.example
-        slot = index_of.get(id(r.pair))
-        if slot is None:
-            slot = index_of[id(r.pair)] = len(pairs)
-            pairs.append(r.pair)
-        take.append(slot)
+        if pairs is None:
+            slot = index_of.get(id(r.pair))
+            if slot is None:
+                slot = index_of[id(r.pair)] = len(seen)
+                seen.append(r.pair)
+            take.append(slot)
         record_columns["id"].append(r.id)
         record_columns["recipe"].append(r.recipe)
         record_columns["recipe_version"].append(r.recipe_version)
-        record_columns["messages"].append(
-            [{"role": "user", "content": ex.user}, {"role": "assistant", "content": ex.output}]
-        )
+        record_columns["messages"].append(ex.user)  # turned into the chat turns below
         record_columns["instruction"].append(ex.instruction)
         record_columns["input"].append(ex.input)
         record_columns["output"].append(ex.output)
         record_columns["synthetic"].append(ex.synthetic)
         record_columns["extra"].append(r.extra_json)
-    pair_schema = pa.schema([SCHEMA.field(name) for name in _PAIR_COLUMNS])
-    by_pair = pa.table(_pair_columns(pairs), schema=pair_schema).take(pa.array(take, pa.int64()))
+    source = pairs_table(seen) if pairs is None else pairs
+    by_pair = source.take(pa.array(take if pairs is None else rows, pa.int64()))
+    record_columns["messages"] = _messages(record_columns["messages"], record_columns["output"])
     columns = [
         by_pair.column(name) if name in _PAIR_COLUMNS
+        else record_columns[name] if name == "messages"
         else pa.array(record_columns[name], type=SCHEMA.field(name).type)
         for name in SCHEMA.names
     ]

@@ -202,7 +202,7 @@ class _Run:
                 for (start, data), end, key in zip(spool.pickled_batches(), bounds, batch_keys))
         for part in workers.map(records_batch, jobs):
             self.timings.merge(part.timings)
-            with self.timings.stage("export"):
+            with self.timings.stage("write"):
                 for (recipe_name, split), table in part.tables.items():
                     writer.write(recipe_name, split, table)
             for index, made in part.records_per_pair:
@@ -216,7 +216,7 @@ class _Run:
                 with self.timings.stage("leak_check"):
                     leaks.add_features(part.leak_splits, *part.leak_features)
             style.merge(part.style)
-        with self.timings.stage("export"):
+        with self.timings.stage("write"):
             shards = writer.close()
         self.counts = {name: {s: rows for s, (rows, _) in by_split.items()}
                        for name, by_split in shards.items()}

@@ -52,7 +52,9 @@ class RecipeContext:
     def __init__(self, recipe: str, pair: Pair, params: Mapping[str, Any] | None = None) -> None:
         self.recipe = recipe
         self.pair = pair
-        self.params: Mapping[str, Any] = MappingProxyType(dict(params or {}))
+        self.params: Mapping[str, Any] = (
+            params if isinstance(params, MappingProxyType) else MappingProxyType(dict(params or {}))
+        )
         self._rng: random.Random | None = None
         self._picks = 0
 

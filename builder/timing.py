@@ -8,12 +8,16 @@ from contextlib import contextmanager
 
 __all__ = ["Timings", "STAGES"]
 
-STAGES = ("ingest", "normalise", "annotate", "dedup", "split", "recipes", "export", "leak_check",
-          "card")
+STAGES = ("ingest", "normalise", "annotate", "dedup", "split", "recipes", "export", "write", "leak_check",
+          "card", "spool", "cache")
 
 
 class Timings(dict[str, float]):
-    """Stage name -> seconds. Stages run in worker processes add up their workers' seconds."""
+    """Stage name -> seconds. Stages run in worker processes add up their workers' seconds.
+
+    `export` is building the record tables (workers), `write` is the Parquet writer (main
+    process), `spool` is moving pickled pairs between the passes, `cache` is build-cache I/O.
+    """
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
