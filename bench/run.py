@@ -480,6 +480,14 @@ def main(argv: list[str] | None = None) -> int:
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     checks = targets(runs)
     print_tables(runs, checks)
+    # Issue 4's figure: the lexicon annotator alone vs merely reading the same zh lines.
+    from bench.annotate_bench import measure as measure_annotation
+
+    annotation = measure_annotation(_corpus(workdir, max(args.n), args.seed, args.dup_rate)[0],
+                                    limit=min(max(args.n), 500_000))
+    print(f"\nlexicon annotation: {annotation['lines']:,} zh lines, read "
+          f"{annotation['read_lines_per_s']:,} lines/s, annotate "
+          f"{annotation['annotate_lines_per_s']:,} lines/s")
     payload = {
         "schema": 1,
         "timestamp": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -490,6 +498,7 @@ def main(argv: list[str] | None = None) -> int:
         "machine": machine,
         "runs": runs,
         "targets": checks,
+        "annotation": annotation,
         "load_avg_after": [round(x, 2) for x in os.getloadavg()],
         # every child of this run together: a check on the per-run CPU figures
         "children_cpu_s": round(after.ru_utime + after.ru_stime

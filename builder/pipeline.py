@@ -319,9 +319,9 @@ class _Run:
             split={"ratios": dict(config.ratios), "previous": previous.label if previous else ""},
             formats=config.formats,
         )
-        changelog = compute_changelog(previous, stage, version=config.version) if previous else None
-        if changelog is not None:
-            (stage / "CHANGELOG.md").write_text(changelog.to_markdown(), encoding="utf-8")
+        # Every release folder carries a changelog; a first release says it is one.
+        changelog = compute_changelog(previous, stage, version=config.version)
+        (stage / "CHANGELOG.md").write_text(changelog.to_markdown(), encoding="utf-8")
         (stage / "style_particles.svg").write_text(style.render_svg(), encoding="utf-8")
         report = self.report
         report.sections["dedup"] = dedup_summary
@@ -350,7 +350,7 @@ class _Run:
                 "cross splits.",
                 style_section="![Particle frequencies](style_particles.svg)\n\n"
                 + style.render_markdown(),
-                changelog=changelog.to_markdown() if changelog else "",
+                changelog=changelog.to_markdown(level=3) if previous else "",
             )
         )
         (stage / "README.md").write_text(card, encoding="utf-8")
@@ -363,7 +363,7 @@ class _Run:
             signature=signature,
             dataset={"name": config.name, "version": config.version},
             configs=configs,
-            extra={"changelog": changelog.to_dict()} if changelog else None,
+            extra={"changelog": changelog.to_dict()},
         )
 
 
