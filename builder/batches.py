@@ -26,7 +26,7 @@ from builder.annotate import Annotator
 from builder.cache import BuildCache, digest
 from builder.apply import Step, apply_step
 from builder.dedup import DedupSettings, pair_features
-from builder.dedupkey import SideFeatures
+from builder.dedupkey import SideFeatures, select_lines
 from builder.errors import RecipeError
 from builder.export import pairs_table, records_to_table
 from builder.ingest import RawPair
@@ -175,7 +175,8 @@ def _cached_step_table(pairs: Sequence[Pair], kept: Sequence[int], step: Step, k
     return table, failed
 
 
-def records_batch(job: tuple[int, bytes, np.ndarray, Sequence[str], str | None]) -> Pass2Result:
+def records_batch(job: tuple[int, bytes, np.ndarray, Sequence[str], str | None,
+                            tuple[SideFeatures, SideFeatures] | None]) -> Pass2Result:
     """Run the recipes on the kept pairs of one (pickled) spool batch and build their tables.
 
     Each recipe's records of the batch are one table, cached under the batch, the recipe and the
@@ -183,7 +184,7 @@ def records_batch(job: tuple[int, bytes, np.ndarray, Sequence[str], str | None])
     """
     state = _STATE
     assert state is not None, "worker state not initialised"
-    start, pickled, keep, splits, batch_key = job
+    start, pickled, keep, splits, batch_key, pass1_features = job
     timings = Timings()
     with timings.stage("spool"):
         pairs = load_pairs(pickled)
@@ -233,8 +234,14 @@ def records_batch(job: tuple[int, bytes, np.ndarray, Sequence[str], str | None])
         if made[offset]:
             written.append(offset)
     with timings.stage("leak_check"):
-        features = pair_features([pairs[o].en for o in written], [pairs[o].zh for o in written],
-                                 state.dedup) if written else None
+        if not written:
+            features = None
+        elif pass1_features is not None:  # the same texts, fingerprinted by the same rules in pass 1
+            rows = np.asarray(written, dtype=np.int64)
+            features = (select_lines(pass1_features[0], rows), select_lines(pass1_features[1], rows))
+        else:
+            features = pair_features([pairs[o].en for o in written],
+                                     [pairs[o].zh for o in written], state.dedup)
     return Pass2Result(
         tables=tables,
         records_per_pair=[(start + o, int(made[o])) for o in kept if not bad[o]],

@@ -168,7 +168,7 @@ class BuildCache:
         if not self.enabled:
             return
         sink = pa.BufferOutputStream()
-        options = pa.ipc.IpcWriteOptions(compression="zstd")
+        options = pa.ipc.IpcWriteOptions(compression="lz4")  # fast: cache, not output
         with pa.ipc.new_file(sink, table.schema, options=options) as writer:
             writer.write_table(table)
         self._write_atomic(self._path("records", key, ".arrow"), sink.getvalue().to_pybytes())

@@ -126,6 +126,20 @@ class SideFeatures:
     grams: np.ndarray  # uint32: sorted unique n-gram fingerprints per line
 
 
+def select_lines(feats: SideFeatures, rows: np.ndarray) -> SideFeatures:
+    """The features of some lines of a batch (in the order of `rows`), n-grams included."""
+    rows = np.asarray(rows, dtype=np.int64)
+    starts, ends = feats.offsets[rows], feats.offsets[rows + 1]
+    lengths = ends - starts
+    offsets = np.zeros(rows.size + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    # index of every kept n-gram: its line's start plus its position inside the line
+    within = np.arange(offsets[-1], dtype=np.int64) - np.repeat(offsets[:-1], lengths)
+    grams = feats.grams[np.repeat(starts, lengths) + within]
+    return SideFeatures(feats.key[rows], feats.plain_key[rows], feats.clause_hash[rows],
+                        feats.particles[rows], offsets, grams)
+
+
 def _line_sums(values: np.ndarray, line: np.ndarray, n_lines: int) -> np.ndarray:
     """Add uint64 values per line (wrapping), 0 for lines with none."""
     out = np.zeros(n_lines, dtype=np.uint64)

@@ -166,6 +166,7 @@ class _Run:
         pair_ids: list[str] = []
         file_of: list[int] = []
         batch_keys: list[str] = []
+        features: list[Any] = []  # per spool batch; released batch by batch in pass 2
         # Pass 1: per input file, from the cache or through the workers.
         for index, f in enumerate(self.files):
             for number, part in enumerate(self._pass1(index, f, workers)):
@@ -176,7 +177,9 @@ class _Run:
                 pair_ids.extend(part.ids)
                 batch_keys.append(digest("batch", self.file_keys[index], number))
                 with self.timings.stage("spool"):
+                    # the pass-1 features travel with the pairs: the leak check reuses them
                     spool.append_pickled(part.count, part.pickled)
+                    features.append(part.features)
                 if part.features is not None:
                     with self.timings.stage("dedup"):
                         dedup.add_features(part.features)
@@ -198,7 +201,7 @@ class _Run:
         leaks = LeakChecker(self.dedup_settings)
         style = StyleStats()
         bounds = [*spool.starts[1:], spool.count]
-        jobs = ((start, data, result.keep[start:end], splits[start:end], key)
+        jobs = ((start, data, result.keep[start:end], splits[start:end], key, features.pop(0))
                 for (start, data), end, key in zip(spool.pickled_batches(), bounds, batch_keys))
         for part in workers.map(records_batch, jobs):
             self.timings.merge(part.timings)

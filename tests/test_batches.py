@@ -1,0 +1,30 @@
+"""Per-batch plumbing: features reused between passes must equal a recomputation."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from builder.dedup import DedupSettings, pair_features
+from builder.dedupkey import select_lines
+
+EN = ["The cat sat on the mat today.", "I like tea a lot.", "Good morning to you all, my friends.",
+      "Take the MRT to Taipei Main Station."]
+ZH = ["貓今天坐在墊子上喔", "我超愛喝茶的啦", "大家早安啊，朋友們", "搭捷運去台北車站吧"]
+
+
+def test_selected_lines_equal_fingerprinting_those_lines_again() -> None:
+    """select_lines on pass-1 features gives exactly what pair_features gives for those lines."""
+    settings = DedupSettings()
+    full = pair_features(EN, ZH, settings)
+    rows = np.array([3, 0, 2])
+    again = pair_features([EN[i] for i in rows], [ZH[i] for i in rows], settings)
+    for whole, expected in zip(full, again):
+        got = select_lines(whole, rows)
+        for name in ("key", "plain_key", "clause_hash", "particles", "offsets", "grams"):
+            assert np.array_equal(getattr(got, name), getattr(expected, name)), name
+
+
+def test_selecting_no_lines_gives_empty_features() -> None:
+    """An empty selection is valid and empty (a batch where every pair was dropped)."""
+    got = select_lines(pair_features(EN, ZH, DedupSettings())[1], np.array([], dtype=np.int64))
+    assert got.key.size == 0 and got.offsets.tolist() == [0] and got.grams.size == 0
