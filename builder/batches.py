@@ -166,7 +166,10 @@ def _cached_step_table(pairs: Sequence[Pair], kept: Sequence[int], step: Step, k
             table = state.cache.load_records(key)
         if table is not None:
             failed = json.loads((table.schema.metadata or {}).get(b"failed", b"[]"))
-            return table, {int(o): (kind, message) for o, kind, message in failed}
+            # Failures were skipped when the entry was made; without skip_errors they must stop
+            # the build, so recompute (and raise) rather than serve them.
+            if not failed or state.skip_errors:
+                return table, {int(o): (kind, message) for o, kind, message in failed}
     table, failed = _step_table(pairs, kept, step, state.skip_errors, batch_pairs, timings)
     if key is not None:
         meta = json.dumps([[o, kind, message] for o, (kind, message) in sorted(failed.items())])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
@@ -204,8 +205,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--previous", help="previous release (folder or org/name@vX.Y.Z) to keep splits stable against")
     p.add_argument("--skip-errors", action="store_true", help="set aside pairs a recipe fails on instead of stopping")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
-    p.add_argument("--cache-dir", default=".twcasual-cache", metavar="DIR",
-                   help="build cache (default: .twcasual-cache; [build] cache_dir in the config wins)")
+    p.add_argument("--cache-dir", default=os.environ.get("TWCASUAL_CACHE_DIR", ".twcasual-cache"),
+                   metavar="DIR", help="build cache (default: $TWCASUAL_CACHE_DIR or .twcasual-cache; "
+                   "[build] cache_dir in the config wins)")
     p.add_argument("--no-cache", action="store_true", help="neither read nor write the build cache")
     p.add_argument("--timings", action="store_true", help="print seconds per stage (worker stages add up their workers)")
     p.add_argument("--timings-json", metavar="FILE", help="write seconds per stage as JSON")
@@ -218,7 +220,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--dataset-version", help="dataset version (overrides the config)")
     p.add_argument("--private", action="store_true", help="create the repo as private")
     p.add_argument("--dry-run", action="store_true", help="build, then print the push plan; send nothing")
-    p.add_argument("--cache-dir", default=".twcasual-cache", metavar="DIR", help="build cache")
+    p.add_argument("--cache-dir", default=os.environ.get("TWCASUAL_CACHE_DIR", ".twcasual-cache"),
+                   metavar="DIR", help="build cache (default: $TWCASUAL_CACHE_DIR or .twcasual-cache)")
     p.add_argument("--no-cache", action="store_true", help="neither read nor write the build cache")
     p.set_defaults(handler=_cmd_release)
 

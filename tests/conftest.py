@@ -13,3 +13,5 @@ os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
 os.environ["HF_DATASETS_DISABLE_PROGRESS_BARS"] = "1"
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+# CLI builds in tests get a private build cache, never the working folder's .twcasual-cache.
+os.environ["TWCASUAL_CACHE_DIR"] = os.path.join(_HF_HOME, "twcasual-cache")

@@ -138,3 +138,26 @@ def test_cached_and_uncached_builds_agree_across_workers(tmp_path: Path, workers
     build(config, tmp_path / "cached", cache_dir=tmp_path / "cache")
     build(replace(_config(tmp_path), workers=1), tmp_path / "plain")
     assert _files(tmp_path / "cached") == _files(tmp_path / "plain")
+
+
+def test_skipped_failures_in_the_cache_do_not_hide_errors(tmp_path: Path) -> None:
+    """Records cached by a --skip-errors build must not let a strict build pass silently."""
+    from builder.errors import RecipeError
+
+    (tmp_path / "picky.py").write_text(
+        "from builder import Example, recipe\n\n"
+        "@recipe('picky', version='1.0.0')\n"
+        "def picky(pair, ctx):\n"
+        "    '''Refuse lines about cats.'''\n"
+        "    if 'cat' in pair.en:\n"
+        "        raise ValueError('no cats here')\n"
+        "    yield Example(instruction='Repeat.', input=pair.en, output=pair.en)\n",
+        encoding="utf-8",
+    )
+    _write_corpus(tmp_path / "in", "a.txt", PAIRS)
+    config = _config(tmp_path, **{"picky.py": {}})
+    cache = tmp_path / "cache"
+    skipped = build(config, tmp_path / "o1", cache_dir=cache, skip_errors=True)
+    assert skipped.report["totals"]["pairs_set_aside"] == {"recipe_error:ValueError": 1}
+    with pytest.raises(RecipeError, match="no cats here"):
+        build(config, tmp_path / "o2", cache_dir=cache)
