@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 
 from bench.generate import KINDS, Synthetic, generate
-from builder.dedup import DedupSettings, Deduplicator, anchored_pairs
+from builder.dedup import Deduplicator, DedupSettings, anchored_pairs
 from builder.dedupkey import components, jaccard, mix64, side_features
 from builder.split import LeakChecker, assign_splits
 

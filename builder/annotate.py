@@ -264,6 +264,8 @@ def find_terms(text: str) -> tuple[tuple[Span, ...], tuple[Span, ...]]:
             continue
         if term.not_before and end < len(text) and text[end] in term.not_before:
             continue
+        if term.alone and end < len(text) and not (is_boundary(text[end]) or text[end] in _PARTICLE_SET):
+            continue
         (markers if kind == "marker" else mainland).append(Span(word, start))
     return tuple(markers), tuple(mainland)
 

@@ -23,8 +23,8 @@ import numpy as np
 import pyarrow as pa
 
 from builder.annotate import Annotator
-from builder.cache import BuildCache, digest
 from builder.apply import Step, apply_step
+from builder.cache import BuildCache, digest
 from builder.dedup import DedupSettings, pair_features
 from builder.dedupkey import SideFeatures, select_lines
 from builder.errors import RecipeError

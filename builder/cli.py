@@ -128,8 +128,8 @@ def _cmd_recipes_show(args: argparse.Namespace) -> int:
     from builder.annotate import annotate
     from builder.apply import Step, apply_recipes
     from builder.export import records_to_table
-    from builder.normalize import Normalizer
     from builder.ingest import RawPair
+    from builder.normalize import Normalizer
     from builder.registry import default_registry
     from builder.types import SetAside, Source
 
@@ -192,15 +192,18 @@ def parser() -> argparse.ArgumentParser:
         description="Build style-transfer datasets: formal English to casual Taiwanese Mandarin.",
     )
     main_parser.add_argument("--version", action="version", version=f"twcasual {builder.__version__}")
-    main_parser.add_argument("--debug", action="store_true", help="show tracebacks on errors (builds run in one process)")
+    main_parser.add_argument("--debug", action="store_true",
+                             help="show tracebacks on errors (builds run in one process)")
     commands = main_parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = commands.add_parser("build", help="build a dataset folder from paired lines")
     p.add_argument("--config", help="build config (default: ./twcasual.toml if present)")
-    p.add_argument("--input", action="append", metavar="PATH", help="input file or folder (repeatable; overrides the config)")
+    p.add_argument("--input", action="append", metavar="PATH",
+                   help="input file or folder (repeatable; overrides the config)")
     p.add_argument("--format", choices=["auto", "lines", "tsv", "jsonl"], help="input format (default: by extension)")
     p.add_argument("--out", default="dist", help="output folder (default: dist)")
-    p.add_argument("--export", action="append", choices=["jsonl", "llama-factory"], help="extra export format (repeatable)")
+    p.add_argument("--export", action="append", choices=["jsonl", "llama-factory"],
+                   help="extra export format (repeatable)")
     p.add_argument("--dataset-version", dest="version", help="dataset version (overrides the config)")
     p.add_argument("--previous", help="previous release (folder or org/name@vX.Y.Z) to keep splits stable against")
     p.add_argument("--skip-errors", action="store_true", help="set aside pairs a recipe fails on instead of stopping")
@@ -209,7 +212,8 @@ def parser() -> argparse.ArgumentParser:
                    metavar="DIR", help="build cache (default: $TWCASUAL_CACHE_DIR or .twcasual-cache; "
                    "[build] cache_dir in the config wins)")
     p.add_argument("--no-cache", action="store_true", help="neither read nor write the build cache")
-    p.add_argument("--timings", action="store_true", help="print seconds per stage (worker stages add up their workers)")
+    p.add_argument("--timings", action="store_true",
+                   help="print seconds per stage (worker stages add up their workers)")
     p.add_argument("--timings-json", metavar="FILE", help="write seconds per stage as JSON")
     p.set_defaults(handler=_cmd_build)
 

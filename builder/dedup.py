@@ -29,8 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from builder.dedupkey import (SideFeatures, components, jaccard, lsh_candidates, mix64,
-                              side_features)
+from builder.dedupkey import SideFeatures, components, jaccard, lsh_candidates, mix64, side_features
 from builder.errors import ConfigError
 
 __all__ = ["DedupSettings", "Deduplicator", "DedupResult", "KINDS", "anchored_pairs",

@@ -20,8 +20,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from builder.changelog import folder_files
 from builder.card import ALL_CONFIG
+from builder.changelog import folder_files
 from builder.errors import ConfigError, InputError, TwcasualError
 from builder.manifest import file_sha256
 
@@ -251,7 +251,9 @@ def _load_counts(out_dir: Path, config: str) -> dict[str, int]:
             loaded = load_dataset(str(out_dir), config, cache_dir=cache)
         except Exception as err:  # noqa: BLE001 - any loader failure is the folder's fault here
             first = str(err).strip().splitlines()[0] if str(err).strip() else ""
-            raise InputError(f"{out_dir.name}: load_dataset(OUT, {config!r}) failed: {type(err).__name__}: {first}") from None
+            raise InputError(
+                f"{out_dir.name}: load_dataset(OUT, {config!r}) failed: {type(err).__name__}: {first}"
+            ) from None
         return {split: ds.num_rows for split, ds in loaded.items()}
 
 
@@ -374,7 +376,8 @@ def push(
         raise TwcasualError(scrub(f"push to {repo_id} failed: {describe_error(err, secret)}", *secrets)) from None
 
 
-def _retrying(call: Callable[[], Any], retry: RetryPolicy, say: Callable[[str], None], what: str, secret: str | None) -> Any:
+def _retrying(call: Callable[[], Any], retry: RetryPolicy, say: Callable[[str], None], what: str,
+              secret: str | None) -> Any:
     for attempt in range(1, retry.attempts + 1):
         try:
             return call()
@@ -489,8 +492,10 @@ def add_push_command(subparsers: Any) -> None:
     )
     p.add_argument("out", metavar="OUT", help="the built dataset folder")
     p.add_argument("--repo", required=True, metavar="ORG/NAME", help="Hub dataset repo (created if missing)")
-    p.add_argument("--private", action="store_true", help="create the repo as private (an existing repo keeps its visibility)")
-    p.add_argument("--dry-run", action="store_true", help="print the plan (files, sizes, deletions, commit message, tag); send nothing")
+    p.add_argument("--private", action="store_true",
+                   help="create the repo as private (an existing repo keeps its visibility)")
+    p.add_argument("--dry-run", action="store_true",
+                   help="print the plan (files, sizes, deletions, commit message, tag); send nothing")
     p.set_defaults(handler=run_push_command)
 
 

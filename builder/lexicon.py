@@ -140,6 +140,8 @@ class Term:
     `neutral`: the plain form (for markers) or the Taiwan form (for Mainland terms), "" if none.
     `not_after` / `not_before`: characters that, right before / after the word, show another
     reading, so it is not reported.
+    `alone`: the word counts only at the end of a clause (before punctuation, a space, a particle
+    or the end of the line): 早上好 is the greeting in 「早上好！」 but not in 「早上好冷」.
     """
 
     word: str
@@ -147,6 +149,7 @@ class Term:
     note: str
     not_after: str = ""
     not_before: str = ""
+    alone: bool = False
 
 
 # Taiwan colloquial vocabulary. Longest entries win where two overlap (有夠扯 over 有夠). Left
@@ -237,7 +240,7 @@ MAINLAND_TERMS: tuple[Term, ...] = (
     Term("小伙伴", "朋友", "buddies"),
     Term("公交車", "公車", "bus"),
     Term("公交车", "公車", "bus"),
-    Term("早上好", "早安", "good morning"),
+    Term("早上好", "早安", "good morning", alone=True),
     Term("酸奶", "優格", "yoghurt"),
     Term("牛逼", "很厲害", "awesome (vulgar)"),
 )

@@ -35,8 +35,8 @@ from builder.manifest import MANIFEST, Signature, file_sha256, write_json, write
 from builder.output import staged_output
 from builder.registry import Registry, default_registry
 from builder.report import BuildReport, FileReport
-from builder.spool import Spool
 from builder.split import LeakChecker, LeakReport, assign_splits, write_splits
+from builder.spool import Spool
 from builder.style_stats import StyleStats
 from builder.timing import Timings
 from builder.types import SetAside
@@ -349,7 +349,8 @@ class _Run:
                 f"{sum(totals['rejected'].values())} rejected lines set aside)",
                 converted=totals["converted_simplified"],
                 dedup_summary=_dedup_line(dedup_summary, self.dedup_settings),
-                leak_summary=f"{leak.records} records checked, {leak.leaked_clusters} clusters "
+                leak_summary=f"the {leak.records} pairs behind the written records of every "
+                f"recipe were clustered again by the same rules; {leak.leaked_clusters} clusters "
                 "cross splits.",
                 style_section="![Particle frequencies](style_particles.svg)\n\n"
                 + style.render_markdown(),

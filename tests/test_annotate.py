@@ -339,3 +339,13 @@ def test_strip_colloquial_leaves_clean_punctuation_on_the_eval_set() -> None:
         assert out == text or out[0] not in "，。！？、", (text, out)
         leftover = [s.text for s in annotate(out).particles]
         assert set(leftover) <= {"呢"}, (text, out)
+
+
+@pytest.mark.parametrize(
+    ("line", "found"),
+    [("早上好！今天也要加油", ["早上好"]), ("同事見面還是說早上好啦", ["早上好"]),
+     ("今天早上好冷喔，不想起床", []), ("早上好想睡覺", [])],
+)
+def test_greeting_counts_only_as_a_whole_clause(line: str, found: list[str]) -> None:
+    """早上好 is the Mainland greeting at the end of a clause, not 早上 + 好冷 (so cold)."""
+    assert [s.text for s in annotate(line).mainland_terms] == found

@@ -97,7 +97,7 @@ def test_changed_recipe_params_recompute_only_that_recipe(tmp_path: Path) -> Non
     assert second.cache["hits"]["pass1"] == 1
     assert second.cache["hits"]["records"] == batches  # en-to-casual
     assert second.cache["misses"]["records"] == batches  # shout, recomputed
-    fresh = build(changed, tmp_path / "o3", registry=registry)
+    build(changed, tmp_path / "o3", registry=registry)
     assert _files(tmp_path / "o2") == _files(tmp_path / "o3")
     rows = json.loads((tmp_path / "o2" / "build_report.json").read_text())["records"]["shout"]
     assert sum(rows.values()) == len(PAIRS)

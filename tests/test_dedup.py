@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from bench.generate import generate
-from builder.dedup import DedupSettings, Deduplicator
+from builder.dedup import Deduplicator, DedupSettings
 from builder.dedupkey import components, fold_text, mostly_cjk
 from builder.errors import ConfigError
 from builder.split import LeakChecker, assign_splits
