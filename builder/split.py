@@ -185,14 +185,18 @@ class LeakChecker:
         splits, users, outputs = zip(*self._pending)
         self._pending = []
         inputs = [u.rsplit("\n\n", 1)[-1] if "\n\n" in u.strip() else u for u in users]
+        self._splits.append(self._codes(splits))
+        self._inputs.append(self._store(inputs))
+        self._outputs.append(self._store(list(outputs)))
+
+    def _codes(self, splits: Sequence[str]) -> np.ndarray:
+        """Split names as small integer codes (the names are kept once, in first-seen order)."""
         codes = []
         for name in splits:
             if name not in self._split_names:
                 self._split_names.append(name)
             codes.append(self._split_names.index(name))
-        self._splits.append(np.array(codes, dtype=np.int16))
-        self._inputs.append(self._store(inputs))
-        self._outputs.append(self._store(list(outputs)))
+        return np.array(codes, dtype=np.int16)
 
     def add_features(self, splits: Sequence[str], inputs: SideFeatures,
                      outputs: SideFeatures) -> None:
@@ -202,12 +206,7 @@ class LeakChecker:
         fingerprinting can run in worker processes; the main process only keeps the integers.
         """
         self._flush()
-        codes = []
-        for name in splits:
-            if name not in self._split_names:
-                self._split_names.append(name)
-            codes.append(self._split_names.index(name))
-        self._splits.append(np.array(codes, dtype=np.int16))
+        self._splits.append(self._codes(splits))
         for feats, target in ((inputs, self._inputs), (outputs, self._outputs)):
             units = self._units
             units.keys.append(feats.key)
