@@ -28,7 +28,7 @@ from builder.cache import BuildCache, digest
 from builder.dedup import DedupSettings, pair_features
 from builder.dedupkey import SideFeatures, select_lines
 from builder.errors import RecipeError
-from builder.export import pairs_table, records_to_table
+from builder.export import PAIR_COLUMNS, SCHEMA, pairs_table, records_to_table
 from builder.ingest import RawPair
 from builder.normalize import Normalizer
 from builder.spool import dump_pairs, load_pairs
@@ -157,6 +157,15 @@ def _step_table(pairs: Sequence[Pair], kept: Sequence[int], step: Step, skip_err
         return table.append_column(_OFFSET, pa.array(offsets, pa.int32())), failed
 
 
+def _with_pair_columns(slim: pa.Table, batch_pairs: Callable[[], pa.Table]) -> pa.Table:
+    """Put back the pair-side columns of a cached record table, in the dataset's column order."""
+    by_pair = batch_pairs().take(slim.column(_OFFSET))
+    columns = [by_pair.column(name) if name in PAIR_COLUMNS else slim.column(name)
+               for name in SCHEMA.names]
+    table = pa.Table.from_arrays(columns, schema=SCHEMA)
+    return table.append_column(_OFFSET, slim.column(_OFFSET))
+
+
 def _cached_step_table(pairs: Sequence[Pair], kept: Sequence[int], step: Step, key: str | None,
                        state: _State, batch_pairs: Callable[[], pa.Table], timings: Timings,
                        ) -> tuple[pa.Table, dict[int, tuple[str, str]]]:
@@ -169,12 +178,15 @@ def _cached_step_table(pairs: Sequence[Pair], kept: Sequence[int], step: Step, k
             # Failures were skipped when the entry was made; without skip_errors they must stop
             # the build, so recompute (and raise) rather than serve them.
             if not failed or state.skip_errors:
-                return table, {int(o): (kind, message) for o, kind, message in failed}
+                return _with_pair_columns(table, batch_pairs), {
+                    int(o): (kind, message) for o, kind, message in failed}
     table, failed = _step_table(pairs, kept, step, state.skip_errors, batch_pairs, timings)
     if key is not None:
         meta = json.dumps([[o, kind, message] for o, (kind, message) in sorted(failed.items())])
+        # The pair-side columns are the same for every recipe: the entry keeps only the rest.
+        slim = table.select([n for n in table.column_names if n not in PAIR_COLUMNS])
         with timings.stage("cache"):
-            state.cache.store_records(key, table.replace_schema_metadata({"failed": meta}))
+            state.cache.store_records(key, slim.replace_schema_metadata({"failed": meta}))
     return table, failed
 
 

@@ -11,7 +11,7 @@ import pyarrow.parquet as pq
 
 from builder.types import Pair, Record, Span
 
-__all__ = ["SCHEMA", "ShardWriter", "records_to_table", "shard_name"]
+__all__ = ["PAIR_COLUMNS", "SCHEMA", "ShardWriter", "pairs_table", "records_to_table", "shard_name"]
 
 _SPANS = pa.list_(pa.struct([("text", pa.string()), ("offset", pa.int32())]))
 
@@ -46,7 +46,12 @@ SCHEMA = pa.schema(
 WRITE_OPTIONS: dict[str, Any] = {
     "compression": "zstd",
     "compression_level": 3,
-    "use_dictionary": True,
+    # Dictionary-encode only the columns that repeat (templates, names, particles): trying it on
+    # unique text columns costs time and gives nothing.
+    "use_dictionary": ["recipe", "recipe_version", "instruction", "source_file", "extra",
+                       "messages.list.element.role", "particles.list.element.text",
+                       "interjections.list.element.text", "markers.list.element.text",
+                       "mainland_terms.list.element.text"],
     "write_statistics": True,
     "data_page_version": "1.0",
     "version": "2.6",
@@ -62,13 +67,13 @@ def _spans(spans: Sequence[Span]) -> list[dict[str, Any]]:
     return [{"text": s.text, "offset": s.offset} for s in spans]
 
 
-_PAIR_COLUMNS = ("pair_id", "en", "zh", "source_file", "source_en_line", "source_zh_line",
+PAIR_COLUMNS = ("pair_id", "en", "zh", "source_file", "source_en_line", "source_zh_line",
                  "converted_simplified", "particles", "interjections", "markers",
                  "mainland_terms", "particle_count", "particle_density")
 
 
 def _pair_columns(pairs: Sequence[Pair]) -> dict[str, list[Any]]:
-    columns: dict[str, list[Any]] = {name: [] for name in _PAIR_COLUMNS}
+    columns: dict[str, list[Any]] = {name: [] for name in PAIR_COLUMNS}
     for pair in pairs:
         style = pair.style
         columns["pair_id"].append(pair.id)
@@ -87,7 +92,7 @@ def _pair_columns(pairs: Sequence[Pair]) -> dict[str, list[Any]]:
     return columns
 
 
-_PAIR_SCHEMA = pa.schema([SCHEMA.field(name) for name in _PAIR_COLUMNS])
+_PAIR_SCHEMA = pa.schema([SCHEMA.field(name) for name in PAIR_COLUMNS])
 
 
 def pairs_table(pairs: Sequence[Pair]) -> pa.Table:
@@ -124,7 +129,7 @@ def records_to_table(records: Sequence[Record], pairs: pa.Table | None = None,
     index_of: dict[int, int] = {}
     take: list[int] = []
     record_columns: dict[str, list[Any]] = {
-        name: [] for name in SCHEMA.names if name not in _PAIR_COLUMNS
+        name: [] for name in SCHEMA.names if name not in PAIR_COLUMNS
     }
     for r in records:
         ex = r.example
@@ -147,7 +152,7 @@ def records_to_table(records: Sequence[Record], pairs: pa.Table | None = None,
     by_pair = source.take(pa.array(take if pairs is None else rows, pa.int64()))
     record_columns["messages"] = _messages(record_columns["messages"], record_columns["output"])
     columns = [
-        by_pair.column(name) if name in _PAIR_COLUMNS
+        by_pair.column(name) if name in PAIR_COLUMNS
         else record_columns[name] if name == "messages"
         else pa.array(record_columns[name], type=SCHEMA.field(name).type)
         for name in SCHEMA.names
