@@ -358,6 +358,20 @@ class Changelog:
         return "\n".join(lines)
 
 
+def first_release(version: str, rows: Mapping[str, Mapping[str, int]],
+                  recipes: Mapping[str, str]) -> Changelog:
+    """The changelog of a build with no previous release: every row is new (no shard is read)."""
+    order = {"train": 0, "validation": 1, "test": 2}
+    deltas = tuple(
+        SplitDelta(config, split, 0, n, n, 0)
+        for config in sorted(rows)
+        for split, n in sorted(rows[config].items(), key=lambda kv: (order.get(kv[0], 3), kv[0]))
+    )
+    return Changelog(version=version, previous=None, previous_version=None, previous_signature=None,
+                     rows=deltas, recipes_added=tuple(sorted(recipes.items())), recipes_removed=(),
+                     recipes_changed=(), stability=None)
+
+
 def compute_changelog(previous: PreviousRelease | None, out_dir: Path, *, version: str | None = None) -> Changelog:
     """Compare the release being built in `out_dir` with `previous` (None: a first release).
 

@@ -25,7 +25,7 @@ from builder.apply import Step
 from builder.batches import Pass1Result, Workers, annotate_batch, records_batch
 from builder.cache import BuildCache, code_digest, digest, recipe_digest
 from builder.card import CardInfo, render_card
-from builder.changelog import PreviousRelease, compute_changelog, load_previous
+from builder.changelog import PreviousRelease, compute_changelog, first_release, load_previous
 from builder.config import BuildConfig
 from builder.dedup import Deduplicator, DedupResult, DedupSettings
 from builder.errors import BuildError, ConfigError
@@ -323,7 +323,11 @@ class _Run:
             formats=config.formats,
         )
         # Every release folder carries a changelog; a first release says it is one.
-        changelog = compute_changelog(previous, stage, version=config.version)
+        changelog = (
+            compute_changelog(previous, stage, version=config.version) if previous
+            else first_release(config.version, self.counts,
+                               {s.recipe.name: s.recipe.version for s in steps if s.recipe.name in self.counts})
+        )
         (stage / "CHANGELOG.md").write_text(changelog.to_markdown(), encoding="utf-8")
         (stage / "style_particles.svg").write_text(style.render_svg(), encoding="utf-8")
         report = self.report

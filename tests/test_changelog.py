@@ -182,3 +182,20 @@ def test_load_previous_from_hub_unknown_tag_and_tampered_file(tmp_path: Path, on
         repo.commits[repo.tags["v1.0.0"]].files["splits.parquet"] = b"not parquet"
         with pytest.raises(InputError, match="splits.parquet does not match its manifest"):
             load_previous("org/ds@v1.0.0", endpoint=hub.endpoint, cache_dir=tmp_path / "cache2")
+
+
+def test_first_release_shortcut_equals_reading_the_shards(tmp_path: Path) -> None:
+    """The first-release changelog made from the counts equals the one computed from the shards."""
+    from dataclasses import replace as _replace
+
+    from builder.changelog import first_release
+    from builder.config import load_config
+    from builder.pipeline import build
+
+    config = _replace(load_config(Path(__file__).resolve().parent.parent / "twcasual.toml"), workers=1)
+    result = build(config, tmp_path / "out")
+    versions = {name: "1.0.0" for name in result.counts}
+    fast = first_release(config.version, result.counts, versions)
+    slow = compute_changelog(None, tmp_path / "out", version=config.version)
+    assert fast.to_dict() == slow.to_dict() and fast.to_markdown() == slow.to_markdown()
+    assert (tmp_path / "out" / "CHANGELOG.md").read_text(encoding="utf-8") == fast.to_markdown()
