@@ -149,8 +149,13 @@ _FUNCTION_WORD = re.compile(
 )
 
 
+_ASCII_LETTER = re.compile("[A-Za-z]")
+
+
 def line_language(text: str) -> str:
     """Say whether a line is English ("en"), Chinese ("zh") or neither ("unknown")."""
+    if text.isascii():  # most English lines: no CJK possible, skip the counting (hot path)
+        return "en" if _ASCII_LETTER.search(text) else "unknown"
     cjk = len(_NOT_CJK.sub("", text))
     latin = len(_NOT_LATIN.sub("", text))
     if cjk == 0:
