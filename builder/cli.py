@@ -97,8 +97,15 @@ def _cmd_release(args: argparse.Namespace) -> int:
     if not previous:
         from huggingface_hub import HfApi
 
+        from builder.errors import TwcasualError
+        from builder.hub import describe_error, hub_errors
+
         # the newest vX.Y.Z tag of the repo, if it exists and has one (a first release has none)
-        if HfApi().repo_exists(repo, repo_type="dataset") and load_previous(repo) is not None:
+        try:
+            exists = HfApi().repo_exists(repo, repo_type="dataset")
+        except hub_errors() as error:
+            raise TwcasualError(f"cannot reach {repo} on the Hub: {describe_error(error)}") from None
+        if exists and load_previous(repo) is not None:
             previous = repo
     config = replace(config, previous=previous)
     build(config, Path(args.out), cache_dir=None if args.no_cache else Path(args.cache_dir))
