@@ -39,9 +39,14 @@ def _nfc(text: str) -> str:
     return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
 
 
+# Invisible characters that copy-paste and scraping leave behind: a stray BOM (U+FEFF) inside a
+# file, zero-width space, word joiner, soft hyphen. Not the zero-width joiner (emoji sequences).
+_INVISIBLE = str.maketrans(dict.fromkeys(["\ufeff", "\u200b", "\u2060", "\u00ad"]))
+
+
 def _collapse(text: str) -> str:
     # str.split() with no argument splits on every Unicode space (incl. U+3000, U+00A0).
-    return " ".join(text.split())
+    return " ".join(text.translate(_INVISIBLE).split())
 
 
 def normalize_en(text: str) -> str:

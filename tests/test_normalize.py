@@ -238,3 +238,13 @@ def test_normalizer_keeps_a_bounded_number_of_warnings(monkeypatch: pytest.Monke
     for n in range(5):
         normalizer(RawPair(f"OpenAl shipped version {n}.", f"OpenAI出了第{n}版", SOURCE))
     assert (len(normalizer.warnings), normalizer.warning_count) == (2, 5)
+
+
+def test_invisible_characters_are_removed_but_emoji_joiners_kept() -> None:
+    """A stray BOM, zero-width space or soft hyphen goes; the emoji zero-width joiner stays."""
+    from builder.normalize import normalize_en
+
+    assert normalize_en("\ufeffThe bus\u200b is late.") == "The bus is late."
+    assert normalize_en("co\u00adoperate") == "cooperate"
+    family = "\U0001F468\u200d\U0001F469\u200d\U0001F467"
+    assert normalize_en(f"Family {family} time") == f"Family {family} time"
