@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import queue
+import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -220,26 +223,67 @@ class _Part:
 
 
 class ShardWriter:
-    """Write tables into `OUT/<config>/<split>-NNNNN-of-NNNNN.parquet`; empty splits get no file."""
+    """Write tables into `OUT/<config>/<split>-NNNNN-of-NNNNN.parquet`; empty splits get no file.
+
+    Writing happens on one background thread, in the order the tables were given (so the bytes
+    are the same as writing inline): Parquet encoding and compression release the GIL, so the
+    main process keeps feeding the workers meanwhile. A write error is raised by the next call.
+    """
 
     def __init__(self, out: Path, shard_rows: int = 500_000, group_rows: int = 50_000) -> None:
         self.out = out
         self.shard_rows = shard_rows
         self.group_rows = min(group_rows, shard_rows)
         self._parts: dict[tuple[str, str], _Part] = {}
+        self._queue: queue.Queue[tuple[str, str, pa.Table] | None] = queue.Queue(maxsize=64)
+        self._error: BaseException | None = None
+        self.seconds = 0.0  # time the writer thread spent writing
+        self._thread = threading.Thread(target=self._run, name="twcasual-parquet", daemon=True)
+        self._thread.start()
 
-    def write(self, config: str, split: str, table: pa.Table) -> None:
-        """Append a table of records (dataset schema) to one config and split."""
-        if not table.num_rows:
-            return
+    def _run(self) -> None:
+        while (item := self._queue.get()) is not None:
+            if self._error is not None:
+                continue  # drain: the error is reported to the caller
+            started = time.perf_counter()
+            try:
+                self._write(*item)
+            except BaseException as error:  # handed to the main thread, not lost
+                self._error = error
+            self.seconds += time.perf_counter() - started
+
+    def _write(self, config: str, split: str, table: pa.Table) -> None:
         part = self._parts.get((config, split))
         if part is None:
             part = _Part(self.out / config, split, self.shard_rows, self.group_rows)
             self._parts[(config, split)] = part
         part.add(table)
 
+    def _raise(self) -> None:
+        if self._error is not None:
+            raise self._error
+
+    def write(self, config: str, split: str, table: pa.Table) -> None:
+        """Append a table of records (dataset schema) to one config and split."""
+        self._raise()
+        if table.num_rows:
+            self._queue.put((config, split, table))
+
+    def abort(self) -> None:
+        """Stop the writer thread and close open files after a failed build (no shard is final)."""
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join()
+        for part in self._parts.values():
+            if part.writer is not None:
+                part.writer.close()
+                part.writer = None
+
     def close(self) -> dict[str, dict[str, tuple[int, list[Path]]]]:
         """Finish every shard; return config -> split -> (rows, shard paths)."""
+        self._queue.put(None)
+        self._thread.join()
+        self._raise()
         result: dict[str, dict[str, tuple[int, list[Path]]]] = {}
         for (config, split), part in sorted(self._parts.items()):
             paths = part.close()

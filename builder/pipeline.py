@@ -203,24 +203,27 @@ class _Run:
         bounds = [*spool.starts[1:], spool.count]
         jobs = ((start, data, result.keep[start:end], splits[start:end], key, features.pop(0))
                 for (start, data), end, key in zip(spool.pickled_batches(), bounds, batch_keys))
-        for part in workers.map(records_batch, jobs):
-            self.timings.merge(part.timings)
-            with self.timings.stage("write"):
+        try:
+            for part in workers.map(records_batch, jobs):
+                self.timings.merge(part.timings)
                 for (recipe_name, split), table in part.tables.items():
                     writer.write(recipe_name, split, table)
-            for index, made in part.records_per_pair:
-                self.report.files[self.names[files_index[index]]].records += made
-            for index, kind, message in part.failed:
-                pair = spool.get(index)
-                self.report.set_aside_pairs[f"recipe_error:{kind}"] += 1
-                self.report.add_set_aside(
-                    SetAside(pair.source.file, pair.source.en_line, "recipe_error", message))
-            if part.leak_features is not None:
-                with self.timings.stage("leak_check"):
-                    leaks.add_features(part.leak_splits, *part.leak_features)
-            style.merge(part.style)
-        with self.timings.stage("write"):
+                for index, made in part.records_per_pair:
+                    self.report.files[self.names[files_index[index]]].records += made
+                for index, kind, message in part.failed:
+                    pair = spool.get(index)
+                    self.report.set_aside_pairs[f"recipe_error:{kind}"] += 1
+                    self.report.add_set_aside(
+                        SetAside(pair.source.file, pair.source.en_line, "recipe_error", message))
+                if part.leak_features is not None:
+                    with self.timings.stage("leak_check"):
+                        leaks.add_features(part.leak_splits, *part.leak_features)
+                style.merge(part.style)
             shards = writer.close()
+            self.timings.add("write", writer.seconds)  # on the writer thread, beside the rest
+        except BaseException:
+            writer.abort()
+            raise
         self.counts = {name: {s: rows for s, (rows, _) in by_split.items()}
                        for name, by_split in shards.items()}
         with self.timings.stage("leak_check"):
