@@ -41,12 +41,14 @@ def _nfc(text: str) -> str:
 
 # Invisible characters that copy-paste and scraping leave behind: a stray BOM (U+FEFF) inside a
 # file, zero-width space, word joiner, soft hyphen. Not the zero-width joiner (emoji sequences).
-_INVISIBLE = str.maketrans(dict.fromkeys(["\ufeff", "\u200b", "\u2060", "\u00ad"]))
+_INVISIBLE = re.compile("[\ufeff\u200b\u2060\u00ad]")
 
 
 def _collapse(text: str) -> str:
+    if not text.isascii() and _INVISIBLE.search(text):  # rare: skip the rewrite otherwise
+        text = _INVISIBLE.sub("", text)
     # str.split() with no argument splits on every Unicode space (incl. U+3000, U+00A0).
-    return " ".join(text.translate(_INVISIBLE).split())
+    return " ".join(text.split())
 
 
 def normalize_en(text: str) -> str:
