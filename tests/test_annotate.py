@@ -349,3 +349,18 @@ def test_strip_colloquial_leaves_clean_punctuation_on_the_eval_set() -> None:
 def test_greeting_counts_only_as_a_whole_clause(line: str, found: list[str]) -> None:
     """早上好 is the Mainland greeting at the end of a clause, not 早上 + 好冷 (so cold)."""
     assert [s.text for s in annotate(line).mainland_terms] == found
+
+
+def test_boundary_regex_class_matches_is_boundary() -> None:
+    """The regex class strip_colloquial searches with accepts exactly what is_boundary accepts."""
+    import re
+
+    from builder.annotate import is_boundary
+    from builder.particles import _BOUNDARY_CLASS
+
+    one = re.compile(f"[{_BOUNDARY_CLASS}]")
+    for code in range(0x30000):
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        ch = chr(code)
+        assert (one.fullmatch(ch) is not None) == is_boundary(ch), hex(code)
