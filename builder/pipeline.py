@@ -105,10 +105,11 @@ def build(
     files = ingest.discover(list(config.inputs), config.input_format)
     cache = BuildCache(cache_dir or config.cache_dir)
     run = _Run(config, steps, annotator.name, dedup_settings, previous, files, cache, progress)
+    run.file_shas = [file_sha256(f.path) for f in files]
     run.file_keys = [
-        digest("pass1", file_sha256(f.path), f.name, f.format, code_digest(), annotator.name,
+        digest("pass1", sha, f.name, f.format, code_digest(), annotator.name,
                dict(config.annotate_options), asdict(dedup_settings), config.batch_size)
-        for f in files
+        for sha, f in zip(run.file_shas, files)
     ]
     step_keys = [recipe_digest(s.recipe, s.params, s.min_particles) for s in steps]
     output_key = digest("output", run.file_keys, step_keys, _card_fields(config),
@@ -147,6 +148,7 @@ class _Run:
         self.report = BuildReport(skipped_files=list(files.skipped))
         self.timings = Timings()
         self.file_keys: list[str] = []
+        self.file_shas: list[str] = []
         self.counts: dict[str, dict[str, int]] = {}
         self.report_dict: dict[str, Any] = {}
         self.manifest: dict[str, Any] = {}
@@ -251,7 +253,7 @@ class _Run:
                 else:
                     yield item
             return
-        file_report = FileReport(f.name, f.format, 1, file_sha256(f.path))
+        file_report = FileReport(f.name, f.format, 1, self.file_shas[index])
         set_aside: list[SetAside] = []
         writer = self.cache.write_pass1(self.file_keys[index])
         try:
