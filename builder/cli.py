@@ -132,13 +132,10 @@ def _cmd_recipes_list(args: argparse.Namespace) -> int:
 
 
 def _cmd_recipes_show(args: argparse.Namespace) -> int:
-    from builder.annotate import annotate
     from builder.apply import Step, apply_recipes
     from builder.export import records_to_table
-    from builder.ingest import RawPair
-    from builder.normalize import Normalizer
     from builder.registry import default_registry
-    from builder.types import SetAside, Source
+    from builder.testing import new_pair
 
     registry = default_registry()
     for path in args.file or ():
@@ -146,15 +143,17 @@ def _cmd_recipes_show(args: argparse.Namespace) -> int:
     recipe = registry.get(args.name)
     params: dict[str, Any] = {}
     for item in args.param or ():
-        key, _, value = item.partition("=")
+        key, equals, value = item.partition("=")
+        if not equals or not key:
+            raise ConfigError(f"--param {item!r}: expected KEY=VALUE")
         try:
             params[key] = json.loads(value)
         except json.JSONDecodeError:
             params[key] = value
-    pair = Normalizer()(RawPair(args.en, args.zh, Source("<command line>", 1, 2)))
-    if isinstance(pair, SetAside):
-        raise ConfigError(f"the pair was set aside: {pair.reason}")
-    pair = replace(pair, style=annotate(pair.zh))
+    try:  # normalised and annotated exactly as a build would
+        pair = new_pair(args.en, args.zh, file="<command line>")
+    except ValueError as error:
+        raise ConfigError(str(error)) from None
     records = apply_recipes(pair, [Step(recipe, params)])
     if not records:
         print(f"recipe '{recipe.name}' {recipe.version} makes no record for this pair (it skips it)")

@@ -10,7 +10,9 @@ succeeded; the build cache lets a rebuild skip whatever did not change.
 
 from __future__ import annotations
 
+import json
 import time
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -155,8 +157,6 @@ class _Run:
 
     def restored(self, stage: Path) -> None:
         """A cache hit: read back what the caller gets from the restored folder."""
-        import json
-
         self.manifest = json.loads((stage / MANIFEST).read_text(encoding="utf-8"))
         self.report_dict = json.loads((stage / REPORT).read_text(encoding="utf-8"))
         self.counts = {c: dict(s) for c, s in self.report_dict["records"].items()}
@@ -168,7 +168,7 @@ class _Run:
         pair_ids: list[str] = []
         file_of: list[int] = []
         batch_keys: list[str] = []
-        features: list[Any] = []  # per spool batch; released batch by batch in pass 2
+        features: deque[Any] = deque()  # per spool batch; released batch by batch in pass 2
         # Pass 1: per input file, from the cache or through the workers.
         for index, f in enumerate(self.files):
             for number, part in enumerate(self._pass1(index, f, workers)):
@@ -203,7 +203,7 @@ class _Run:
         leaks = LeakChecker(self.dedup_settings)
         style = StyleStats()
         bounds = [*spool.starts[1:], spool.count]
-        jobs = ((start, data, result.keep[start:end], splits[start:end], key, features.pop(0))
+        jobs = ((start, data, result.keep[start:end], splits[start:end], key, features.popleft())
                 for (start, data), end, key in zip(spool.pickled_batches(), bounds, batch_keys))
         try:
             for part in workers.map(records_batch, jobs):
