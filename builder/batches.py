@@ -13,6 +13,7 @@ import json
 import multiprocessing
 import os
 import time
+import uuid
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -31,12 +32,12 @@ from builder.errors import RecipeError
 from builder.export import PAIR_COLUMNS, SCHEMA, pairs_table, records_to_table
 from builder.ingest import RawPair
 from builder.normalize import Normalizer
-from builder.spool import dump_pairs, load_pairs
+from builder.spool import dump_pairs, read_batch
 from builder.style_stats import StyleStats
 from builder.timing import Timings
 from builder.types import Pair, Record, SetAside, Source
 
-__all__ = ["Pass1Result", "Pass2Result", "Workers", "annotate_batch", "records_batch"]
+__all__ = ["Pass1Result", "Pass2Job", "Pass2Result", "Workers", "annotate_batch", "records_batch"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -116,16 +117,68 @@ def annotate_batch(batch: Sequence[tuple[int, RawPair]]) -> Pass1Result:
 
 
 @dataclass
+class Pass2Job:
+    """One spool batch for pass 2: where its pairs are, which dedup kept, and their splits."""
+
+    start: int  # index of the batch's first pair in the build
+    spool: str  # the spool file and the batch's bytes in it (the worker reads them itself)
+    offset: int
+    size: int
+    keep: np.ndarray
+    splits: Sequence[str]
+    batch_key: str | None  # the batch's pass-1 cache key, when the records cache is on
+    features: tuple[SideFeatures, SideFeatures] | None  # the batch's pass-1 dedup features
+    parcels: str | None = None  # a folder: hand the tables back in a file, not through the pipe
+
+
+@dataclass(frozen=True)
+class _Parcel:
+    """Record tables handed from a worker process to the main process in an Arrow file.
+
+    Pickling Arrow buffers through the pool's pipe costs both processes a copy and the main
+    process's GIL; the file is written once and memory-mapped (the main process reads it in place
+    and unlinks it at once).
+    """
+
+    path: str
+    keys: tuple[tuple[str, str], ...]
+    rows: tuple[int, ...]
+
+    @classmethod
+    def pack(cls, tables: dict[tuple[str, str], pa.Table], folder: str) -> _Parcel:
+        keys = tuple(tables)
+        path = os.path.join(folder, f"{os.getpid()}-{uuid.uuid4().hex}.arrow")
+        with pa.OSFile(path, "wb") as sink, pa.ipc.new_file(sink, SCHEMA) as writer:
+            for key in keys:
+                writer.write_table(tables[key])
+        return cls(path, keys, tuple(tables[key].num_rows for key in keys))
+
+    def unpack(self) -> dict[tuple[str, str], pa.Table]:
+        with pa.memory_map(self.path) as source:
+            table = pa.ipc.open_file(source).read_all()  # buffers keep the mapping alive
+        os.unlink(self.path)
+        tables, offset = {}, 0
+        for key, rows in zip(self.keys, self.rows):
+            tables[key] = table.slice(offset, rows)
+            offset += rows
+        return tables
+
+
+@dataclass
 class Pass2Result:
     """Record tables of one batch per (config, split), and what the report and card need."""
 
-    tables: dict[tuple[str, str], pa.Table]
+    packed: dict[tuple[str, str], pa.Table] | _Parcel
     records_per_pair: list[tuple[int, int]]  # (pair index, records made)
     leak_splits: list[str]  # split of each pair that made records, for the leak check
     leak_features: tuple[SideFeatures, SideFeatures] | None  # their (en, zh) fingerprints
     style: StyleStats
     timings: Timings
     failed: list[tuple[int, str, str]] = field(default_factory=list)  # (pair index, kind, message)
+
+    def tables(self) -> dict[tuple[str, str], pa.Table]:
+        """The record tables per (config, split), read back from the parcel file if there is one."""
+        return self.packed.unpack() if isinstance(self.packed, _Parcel) else self.packed
 
 
 _OFFSET = "__pair_offset"
@@ -190,8 +243,7 @@ def _cached_step_table(pairs: Sequence[Pair], kept: Sequence[int], step: Step, k
     return table, failed
 
 
-def records_batch(job: tuple[int, bytes, np.ndarray, Sequence[str], str | None,
-                            tuple[SideFeatures, SideFeatures] | None]) -> Pass2Result:
+def records_batch(job: Pass2Job) -> Pass2Result:
     """Run the recipes on the kept pairs of one (pickled) spool batch and build their tables.
 
     Each recipe's records of the batch are one table, cached under the batch, the recipe and the
@@ -199,10 +251,11 @@ def records_batch(job: tuple[int, bytes, np.ndarray, Sequence[str], str | None,
     """
     state = _STATE
     assert state is not None, "worker state not initialised"
-    start, pickled, keep, splits, batch_key, pass1_features = job
+    start, keep, splits, batch_key, pass1_features = \
+        job.start, job.keep, job.splits, job.batch_key, job.features
     timings = Timings()
     with timings.stage("spool"):
-        pairs = load_pairs(pickled)
+        pairs = read_batch(job.spool, job.offset, job.size)
     kept = np.flatnonzero(keep).tolist()
     keep_key = hashlib.sha256(np.packbits(np.asarray(keep, dtype=bool)).tobytes()).hexdigest()
     failed: dict[int, tuple[str, str]] = {}
@@ -257,8 +310,10 @@ def records_batch(job: tuple[int, bytes, np.ndarray, Sequence[str], str | None,
         else:
             features = pair_features([pairs[o].en for o in written],
                                      [pairs[o].zh for o in written], state.dedup)
+    with timings.stage("export"):
+        packed = _Parcel.pack(tables, job.parcels) if job.parcels and tables else tables
     return Pass2Result(
-        tables=tables,
+        packed=packed,
         records_per_pair=[(start + o, int(made[o])) for o in kept if not bad[o]],
         leak_splits=[splits[o] for o in written], leak_features=features,
         style=style, timings=timings,
@@ -281,6 +336,11 @@ class Workers:
             # fork: workers inherit loaded recipes (plugins, files) without re-importing them
             context = multiprocessing.get_context("fork")
             self._pool = context.Pool(self.count, initializer=_init, initargs=(state,))
+
+    @property
+    def pooled(self) -> bool:
+        """Whether batches run in worker processes (results then cross a process boundary)."""
+        return self._pool is not None
 
     def map(self, function: Callable[[T], R], jobs: Iterable[T]) -> Iterator[R]:
         """Yield `function(job)` in job order, with at most a few batches in flight (bounded memory)."""

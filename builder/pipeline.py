@@ -24,7 +24,7 @@ import builder
 from builder import ingest, normalize
 from builder.annotate import get_annotator
 from builder.apply import Step
-from builder.batches import Pass1Result, Workers, annotate_batch, records_batch
+from builder.batches import Pass1Result, Pass2Job, Workers, annotate_batch, records_batch
 from builder.cache import BuildCache, code_digest, digest, recipe_digest
 from builder.card import CardInfo, render_card
 from builder.changelog import PreviousRelease, compute_changelog, first_release, load_previous
@@ -203,12 +203,17 @@ class _Run:
         leaks = LeakChecker(self.dedup_settings)
         style = StyleStats()
         bounds = [*spool.starts[1:], spool.count]
-        jobs = ((start, data, result.keep[start:end], splits[start:end], key, features.popleft())
-                for (start, data), end, key in zip(spool.pickled_batches(), bounds, batch_keys))
+        parcels = None
+        if workers.pooled:  # record tables come back through files in the staging folder
+            parcels = stage / ".parcels"
+            parcels.mkdir()
+        jobs = (Pass2Job(start, str(spool.path), offset, size, result.keep[start:end],
+                         splits[start:end], key, features.popleft(), parcels and str(parcels))
+                for (start, offset, size), end, key in zip(spool.locations(), bounds, batch_keys))
         try:
             for part in workers.map(records_batch, jobs):
                 self.timings.merge(part.timings)
-                for (recipe_name, split), table in part.tables.items():
+                for (recipe_name, split), table in part.tables().items():
                     writer.write(recipe_name, split, table)
                 for index, made in part.records_per_pair:
                     self.report.files[self.names[files_index[index]]].records += made
@@ -239,6 +244,8 @@ class _Run:
         kept = np.flatnonzero(result.keep)
         dedup_summary = result.summary(lambda i: (spool.get(i).en, spool.get(i).zh))
         spool.remove()
+        if parcels is not None:
+            parcels.rmdir()  # every parcel was unlinked as it was read
         write_splits(stage / "splits.parquet", [pair_ids[i] for i in kept], [splits[i] for i in kept])
         self._close(stage, result, dedup_summary, leak, style)
         self.timings.add("card", time.perf_counter() - started - self.timings.get("exports", 0.0))

@@ -14,12 +14,19 @@ from typing import BinaryIO
 
 from builder.types import Pair
 
-__all__ = ["Spool", "dump_pairs", "load_pairs"]
+__all__ = ["Spool", "dump_pairs", "load_pairs", "read_batch"]
 
 
 def dump_pairs(pairs: Sequence[Pair]) -> bytes:
     """Pickle a batch of pairs for the spool."""
     return pickle.dumps(list(pairs), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def read_batch(path: str | Path, offset: int, size: int) -> list[Pair]:
+    """Read one batch straight from a closed spool file (a worker reads its own batch)."""
+    with open(path, "rb") as handle:
+        handle.seek(offset)
+        return load_pairs(handle.read(size))
 
 
 def load_pairs(data: bytes) -> list[Pair]:
@@ -71,11 +78,17 @@ class Spool:
 
     def pickled_batches(self) -> Iterator[tuple[int, bytes]]:
         """Yield (index of the first pair, pickled batch) for every batch, in order."""
+        with self.path.open("rb") as handle:
+            for start, offset, size in self.locations():
+                handle.seek(offset)
+                yield start, handle.read(size)
+
+    def locations(self) -> list[tuple[int, int, int]]:
+        """(index of the first pair, byte offset, byte size) of every batch, for `read_batch`."""
         self.close()
         ends = [*self._offsets[1:], self.path.stat().st_size]
-        with self.path.open("rb") as handle:
-            for start, offset, end in zip(self._starts, self._offsets, ends):
-                yield start, handle.read(end - offset)
+        return [(start, offset, end - offset)
+                for start, offset, end in zip(self._starts, self._offsets, ends)]
 
     def get(self, index: int) -> Pair:
         """One pair by its index (slow path: for a few report examples only)."""
