@@ -133,34 +133,33 @@ class Pass2Job:
 
 @dataclass(frozen=True)
 class _Parcel:
-    """Record tables handed from a worker process to the main process in an Arrow file.
+    """Record tables handed from a worker process to the main process in Arrow files.
 
     Pickling Arrow buffers through the pool's pipe costs both processes a copy and the main
-    process's GIL; the file is written once and memory-mapped (the main process reads it in place
-    and unlinks it at once).
+    process's GIL; a file is written once and memory-mapped (the main process reads it in place
+    and unlinks it at once). One file per table: the writer holds on to small splits' tables for
+    long, and a mapping lives as long as any table read from it.
     """
 
-    path: str
-    keys: tuple[tuple[str, str], ...]
-    rows: tuple[int, ...]
+    paths: tuple[tuple[tuple[str, str], str], ...]  # ((config, split), file)
 
     @classmethod
     def pack(cls, tables: dict[tuple[str, str], pa.Table], folder: str) -> _Parcel:
-        keys = tuple(tables)
-        path = os.path.join(folder, f"{os.getpid()}-{uuid.uuid4().hex}.arrow")
-        with pa.OSFile(path, "wb") as sink, pa.ipc.new_file(sink, SCHEMA) as writer:
-            for key in keys:
-                writer.write_table(tables[key])
-        return cls(path, keys, tuple(tables[key].num_rows for key in keys))
+        stem = os.path.join(folder, f"{os.getpid()}-{uuid.uuid4().hex}")
+        paths = []
+        for number, (key, table) in enumerate(tables.items()):
+            path = f"{stem}-{number}.arrow"
+            with pa.OSFile(path, "wb") as sink, pa.ipc.new_file(sink, SCHEMA) as writer:
+                writer.write_table(table)
+            paths.append((key, path))
+        return cls(tuple(paths))
 
     def unpack(self) -> dict[tuple[str, str], pa.Table]:
-        with pa.memory_map(self.path) as source:
-            table = pa.ipc.open_file(source).read_all()  # buffers keep the mapping alive
-        os.unlink(self.path)
-        tables, offset = {}, 0
-        for key, rows in zip(self.keys, self.rows):
-            tables[key] = table.slice(offset, rows)
-            offset += rows
+        tables = {}
+        for key, path in self.paths:
+            with pa.memory_map(path) as source:
+                tables[key] = pa.ipc.open_file(source).read_all()  # buffers keep the mapping
+            os.unlink(path)
         return tables
 
 
