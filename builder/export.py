@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import queue
 import threading
 import time
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -284,9 +286,12 @@ class ShardWriter:
         self._queue.put(None)
         self._thread.join()
         self._raise()
+        # The parts' last row groups are independent files: write them side by side.
+        parts = sorted(self._parts.items())
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+            closed = list(pool.map(lambda item: item[1].close(), parts))
         result: dict[str, dict[str, tuple[int, list[Path]]]] = {}
-        for (config, split), part in sorted(self._parts.items()):
-            paths = part.close()
+        for ((config, split), part), paths in zip(parts, closed):
             if part.rows:
                 result.setdefault(config, {})[split] = (part.rows, paths)
         return result

@@ -14,9 +14,10 @@ import json
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -46,6 +47,7 @@ from builder.types import SetAside
 __all__ = ["BuildResult", "build", "select_steps"]
 
 Progress = Callable[[int], None]
+T = TypeVar("T")
 REPORT = "build_report.json"
 
 
@@ -226,15 +228,16 @@ class _Run:
                     with self.timings.stage("leak_check"):
                         leaks.add_features(part.leak_splits, *part.leak_features)
                 style.merge(part.style)
-            shards = writer.close()
+            with ThreadPoolExecutor(1) as helper:  # the leak check beside the last Parquet writes
+                leak_job = helper.submit(self._timed, "leak_check", leaks.finish)
+                shards = writer.close()
+                leak = leak_job.result()
             self.timings.add("write", writer.seconds)  # on the writer thread, beside the rest
         except BaseException:
             writer.abort()
             raise
         self.counts = {name: {s: rows for s, (rows, _) in by_split.items()}
                        for name, by_split in shards.items()}
-        with self.timings.stage("leak_check"):
-            leak = leaks.finish()
         if leak.leaked_clusters:
             raise BuildError(
                 f"leak check failed: {leak.leaked_clusters} clusters of exact or near-duplicate "
@@ -249,6 +252,10 @@ class _Run:
         write_splits(stage / "splits.parquet", [pair_ids[i] for i in kept], [splits[i] for i in kept])
         self._close(stage, result, dedup_summary, leak, style)
         self.timings.add("card", time.perf_counter() - started - self.timings.get("exports", 0.0))
+
+    def _timed(self, stage: str, function: Callable[[], T]) -> T:
+        with self.timings.stage(stage):
+            return function()
 
     def _pass1(self, index: int, f: ingest.InputFile, workers: Workers) -> Iterator[Pass1Result]:
         """Yield one file's pass-1 batches (cached, or computed and cached) and account for it."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,10 +53,10 @@ def _rank(name: str) -> tuple[int, str]:
     return (len(PRIORITY) + (1 if name == "train" else 0), name)
 
 
-def _bucket(key: str, names: list[str], edges: np.ndarray) -> str:
+def _bucket(key: str, names: list[str], edges: list[float]) -> str:
     digest = hashlib.blake2b(key.encode("utf-8"), digest_size=8, person=b"twcasual-split").digest()
     point = int.from_bytes(digest, "big") / 2.0**64
-    return names[min(int(np.searchsorted(edges, point, side="right")), len(names) - 1)]
+    return names[min(bisect_right(edges, point), len(names) - 1)]
 
 
 def assign_splits(pair_ids: Sequence[str], cluster: np.ndarray,
@@ -68,7 +69,7 @@ def assign_splits(pair_ids: Sequence[str], cluster: np.ndarray,
     if cluster.shape != (len(pair_ids),):
         raise ValueError("cluster must have one entry per pair id")
     names = sorted(ratios)  # bucket order does not depend on the order of the config table
-    edges = np.cumsum([ratios[name] for name in names])
+    edges = np.cumsum([ratios[name] for name in names]).tolist()
     smallest: dict[int, str] = {}
     inherited: dict[int, str] = {}
     for rep, pid in zip(cluster.tolist(), pair_ids):
@@ -87,15 +88,25 @@ def assign_splits(pair_ids: Sequence[str], cluster: np.ndarray,
 
 
 def write_splits(path: str | Path, pair_ids: Sequence[str], splits: Sequence[str]) -> None:
-    """Write the release's split file (Parquet: pair_id, split), sorted, same bytes every time."""
+    """Write the release's split file (Parquet: pair_id, split), sorted, same bytes every time.
+
+    Rows are sorted by (pair_id, split) and repeated rows dropped, in Arrow: UTF-8 byte order is
+    code point order, so this is the order `sorted` gives, without a million Python tuples.
+    """
     import pyarrow as pa
+    import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
     if len(pair_ids) != len(splits):
         raise ValueError("pair_ids and splits must have the same length")
-    rows = sorted(set(zip(pair_ids, splits)))
-    table = pa.table({"pair_id": pa.array([r[0] for r in rows], pa.string()),
-                      "split": pa.array([r[1] for r in rows], pa.string())})
+    table = pa.table({"pair_id": pa.array(pair_ids, pa.string()),
+                      "split": pa.array(splits, pa.string())})
+    table = table.take(pc.sort_indices(table, [("pair_id", "ascending"), ("split", "ascending")]))
+    if table.num_rows > 1:
+        repeated = [pc.equal(column.slice(1), column.slice(0, table.num_rows - 1))
+                    for column in table.columns]
+        table = table.filter(pa.concat_arrays(
+            [pa.array([True]), pc.invert(pc.and_(*repeated)).combine_chunks()]))
     pq.write_table(table, str(path), compression="zstd", row_group_size=1 << 20)
 
 

@@ -118,6 +118,18 @@ def test_split_file_round_trip_and_bytes_are_stable(tmp_path: Path) -> None:
     assert read_previous_splits(tmp_path / "a.parquet") == dict(zip(pair_ids, splits))
 
 
+def test_split_file_rows_are_sorted_and_unique(tmp_path: Path) -> None:
+    """Rows come out in Python's string order (non-ASCII ids too), each (id, split) once."""
+    import pyarrow.parquet as pq
+
+    pair_ids = ["b2", "a1", "é9", "a1", "z0", "b2", "Ω1", "a10"]
+    splits = ["train", "test", "train", "test", "validation", "train", "test", "train"]
+    write_splits(tmp_path / "s.parquet", pair_ids, splits)
+    table = pq.read_table(tmp_path / "s.parquet")
+    rows = list(zip(table.column("pair_id").to_pylist(), table.column("split").to_pylist()))
+    assert rows == sorted(set(zip(pair_ids, splits)))
+
+
 def test_bad_split_files_are_input_errors(tmp_path: Path) -> None:
     """A missing file or a file that is not a split table gives a one-line InputError."""
     with pytest.raises(InputError, match="not found"):
