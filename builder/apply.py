@@ -14,7 +14,7 @@ from builder.normalize import looks_simplified
 from builder.registry import Recipe, RecipeContext
 from builder.types import Example, Pair, Record
 
-__all__ = ["Step", "apply_recipes", "apply_step", "check_example", "extra_json"]
+__all__ = ["Step", "apply_recipes", "apply_step", "check_example", "extra_json", "record_id", "run_step"]
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ def extra_json(example: Example) -> str:
     return _JSON.encode(dict(example.extra)) if example.extra else "{}"
 
 
-def check_example(example: object, recipe: Recipe, known: frozenset[str] = frozenset()) -> str | None:
+def check_example(example: object, recipe: Recipe, known: tuple[str, ...] = ()) -> str | None:
     """Return why an example is malformed, or None if it is fine.
 
     `known` holds texts already known to be Traditional or English (the pair's own lines), whose
@@ -55,7 +55,7 @@ def check_example(example: object, recipe: Recipe, known: frozenset[str] = froze
     return _checked(example, recipe, known)[0]
 
 
-def _checked(example: object, recipe: Recipe, known: frozenset[str]) -> tuple[str | None, str]:
+def _checked(example: object, recipe: Recipe, known: tuple[str, ...]) -> tuple[str | None, str]:
     """(why the example is malformed or None, its extra fields as JSON)."""
     problem = _problem(example, recipe, known)
     if problem is not None:
@@ -67,28 +67,32 @@ def _checked(example: object, recipe: Recipe, known: frozenset[str]) -> tuple[st
         return f"extra is not JSON-serialisable: {error}", ""
 
 
-def _problem(example: object, recipe: Recipe, known: frozenset[str]) -> str | None:
-    if not isinstance(example, Example):
+_MAPPINGS = (dict, MappingProxyType)  # checked by type first: isinstance against an ABC is slow
+
+
+def _blank(text: str) -> bool:
+    return not text or text.isspace()  # `not text.strip()` without making a copy
+
+
+def _problem(example: object, recipe: Recipe, known: tuple[str, ...]) -> str | None:
+    if type(example) is not Example and not isinstance(example, Example):
         return f"yielded {type(example).__name__}, not Example"
     texts = (example.instruction, example.input, example.output)
     for name, value in zip(("instruction", "input", "output"), texts):
         if type(value) is not str and not isinstance(value, str):
             return f"{name} is {type(value).__name__}, not str"
-    if not example.instruction.strip():
+    if _blank(example.instruction):
         return "empty instruction (user turn)"
-    if not example.output.strip():
+    if _blank(example.output):
         return "empty output (assistant turn)"
     if type(example.synthetic) is not bool:
         return "synthetic must be a bool"
     extra = example.extra
-    if extra:
-        if not isinstance(extra, Mapping):
-            return "extra must be a mapping"
-        unknown = sorted(set(extra) - set(recipe.fields))
-        if unknown:
-            return f"extra fields {unknown} are not declared in @recipe(fields=...)"
-    elif not isinstance(extra, Mapping):
+    if type(extra) not in _MAPPINGS and not isinstance(extra, Mapping):
         return "extra must be a mapping"
+    if extra and not extra.keys() <= recipe.field_set:
+        unknown = sorted(set(extra) - recipe.field_set)
+        return f"extra fields {unknown} are not declared in @recipe(fields=...)"
     for name, value in zip(("instruction", "input", "output"), texts):
         if value not in known and _simplified(value):
             return f"{name} is in Simplified script (zh-TW needs Traditional)"
@@ -108,26 +112,45 @@ def _simplified(text: str) -> bool:
     return seen
 
 
-def apply_step(pair: Pair, step: Step) -> list[Record]:
-    """Run one recipe on one pair; a recipe that raises or misbehaves raises RecipeError."""
-    if not step.wants(pair):
+def run_step(pair: Pair, step: Step) -> list[tuple[Example, str]]:
+    """Run one recipe on one pair: its examples, checked, each with its extra fields as JSON.
+
+    A recipe that raises or yields a malformed example raises RecipeError naming the recipe,
+    its version and the pair's file and line.
+    """
+    if step.min_particles and not step.wants(pair):
         return []
     recipe = step.recipe
-    where = f"recipe '{recipe.name}' {recipe.version} failed on pair {pair.source}"
     try:
         examples = list(recipe(pair, RecipeContext(recipe.name, pair, step.frozen_params)))
     except Exception as error:
         message = " ".join(str(error).split())  # one line, whatever the recipe raised
-        raise RecipeError(f"{where}: {type(error).__name__}: {message}") from error
-    records = []
-    known = frozenset((pair.en, pair.zh))
-    for index, example in enumerate(examples):
+        raise RecipeError(f"{_where(recipe, pair)}: {type(error).__name__}: {message}") from error
+    known = (pair.en, pair.zh)
+    checked = []
+    for example in examples:
         problem, extra = _checked(example, recipe, known)
         if problem:
-            raise RecipeError(f"{where}: malformed example: {problem}")
-        records.append(Record(f"{recipe.name}/{pair.id}/{index}", recipe.name,
-                              recipe.version, pair, example, extra))  # type: ignore[arg-type]
-    return records
+            raise RecipeError(f"{_where(recipe, pair)}: malformed example: {problem}")
+        checked.append((example, extra))
+    return checked
+
+
+def _where(recipe: Recipe, pair: Pair) -> str:
+    return f"recipe '{recipe.name}' {recipe.version} failed on pair {pair.source}"
+
+
+def apply_step(pair: Pair, step: Step) -> list[Record]:
+    """Run one recipe on one pair; a recipe that raises or misbehaves raises RecipeError."""
+    recipe = step.recipe
+    return [Record(record_id(recipe.name, pair.id, index), recipe.name, recipe.version, pair,
+                   example, extra)
+            for index, (example, extra) in enumerate(run_step(pair, step))]
+
+
+def record_id(recipe: str, pair_id: str, index: int) -> str:
+    """The id of a recipe's `index`-th record of a pair: `recipe/pair_id/index`."""
+    return f"{recipe}/{pair_id}/{index}"
 
 
 def apply_recipes(pair: Pair, steps: Sequence[Step]) -> list[Record]:

@@ -24,18 +24,18 @@ import numpy as np
 import pyarrow as pa
 
 from builder.annotate import Annotator
-from builder.apply import Step, apply_step
+from builder.apply import Step, record_id, run_step
 from builder.cache import BuildCache, digest
 from builder.dedup import DedupSettings, pair_features
 from builder.dedupkey import SideFeatures, select_lines
 from builder.errors import RecipeError
-from builder.export import PAIR_COLUMNS, SCHEMA, pairs_table, records_to_table
+from builder.export import SCHEMA, examples_table, pairs_table, with_pairs
 from builder.ingest import RawPair
 from builder.normalize import Normalizer
 from builder.spool import dump_pairs, read_batch
 from builder.style_stats import StyleStats
 from builder.timing import Timings
-from builder.types import Pair, Record, SetAside, Source
+from builder.types import Example, Pair, SetAside, Source
 
 __all__ = ["Pass1Result", "Pass2Job", "Pass2Result", "Workers", "annotate_batch", "records_batch"]
 
@@ -184,42 +184,40 @@ _OFFSET = "__pair_offset"
 
 
 def _step_table(pairs: Sequence[Pair], kept: Sequence[int], step: Step, skip_errors: bool,
-                batch_pairs: Callable[[], pa.Table], timings: Timings,
-                ) -> tuple[pa.Table, dict[int, tuple[str, str]]]:
-    """One recipe over the kept pairs of a batch: its records (with each row's pair offset)
-    and the pairs it failed on (offset -> (kind, message)) when errors are skipped."""
-    records: list[Record] = []
+                timings: Timings) -> tuple[pa.Table, dict[int, tuple[str, str]]]:
+    """One recipe over the kept pairs of a batch: its records' own columns (`RECORD_COLUMNS`,
+    with each row's pair offset) and the pairs it failed on (offset -> (kind, message)) when
+    errors are skipped. The pair-side columns are joined per split later."""
+    name, version = step.recipe.name, step.recipe.version
+    ids: list[str] = []
+    examples: list[Example] = []
+    extras: list[str] = []
     offsets: list[int] = []
     failed: dict[int, tuple[str, str]] = {}
     started = time.perf_counter()
     for offset in kept:
+        pair = pairs[offset]
         try:
-            made = apply_step(pairs[offset], step)
+            made = run_step(pair, step)
         except RecipeError as error:
             if not skip_errors:
                 raise
             failed[offset] = (type(error.__cause__).__name__ if error.__cause__
                               else "malformed_example", str(error))
             continue
-        records.extend(made)
-        offsets.extend([offset] * len(made))
+        for index, (example, extra) in enumerate(made):
+            ids.append(record_id(name, pair.id, index))
+            examples.append(example)
+            extras.append(extra)
+            offsets.append(offset)
     timings.add("recipes", time.perf_counter() - started)
     with timings.stage("export"):
-        table = records_to_table(records, batch_pairs(), offsets)
+        table = examples_table(name, version, ids, examples, extras)
         return table.append_column(_OFFSET, pa.array(offsets, pa.int32())), failed
 
 
-def _with_pair_columns(slim: pa.Table, batch_pairs: Callable[[], pa.Table]) -> pa.Table:
-    """Put back the pair-side columns of a cached record table, in the dataset's column order."""
-    by_pair = batch_pairs().take(slim.column(_OFFSET))
-    columns = [by_pair.column(name) if name in PAIR_COLUMNS else slim.column(name)
-               for name in SCHEMA.names]
-    table = pa.Table.from_arrays(columns, schema=SCHEMA)
-    return table.append_column(_OFFSET, slim.column(_OFFSET))
-
-
 def _cached_step_table(pairs: Sequence[Pair], kept: Sequence[int], step: Step, key: str | None,
-                       state: _State, batch_pairs: Callable[[], pa.Table], timings: Timings,
+                       state: _State, timings: Timings,
                        ) -> tuple[pa.Table, dict[int, tuple[str, str]]]:
     """`_step_table` through the records cache (the failures travel in the table's metadata)."""
     if key is not None:
@@ -230,15 +228,13 @@ def _cached_step_table(pairs: Sequence[Pair], kept: Sequence[int], step: Step, k
             # Failures were skipped when the entry was made; without skip_errors they must stop
             # the build, so recompute (and raise) rather than serve them.
             if not failed or state.skip_errors:
-                return _with_pair_columns(table, batch_pairs), {
+                return table.replace_schema_metadata(None), {
                     int(o): (kind, message) for o, kind, message in failed}
-    table, failed = _step_table(pairs, kept, step, state.skip_errors, batch_pairs, timings)
+    table, failed = _step_table(pairs, kept, step, state.skip_errors, timings)
     if key is not None:
         meta = json.dumps([[o, kind, message] for o, (kind, message) in sorted(failed.items())])
-        # The pair-side columns are the same for every recipe: the entry keeps only the rest.
-        slim = table.select([n for n in table.column_names if n not in PAIR_COLUMNS])
         with timings.stage("cache"):
-            state.cache.store_records(key, slim.replace_schema_metadata({"failed": meta}))
+            state.cache.store_records(key, table.replace_schema_metadata({"failed": meta}))
     return table, failed
 
 
@@ -259,16 +255,9 @@ def records_batch(job: Pass2Job) -> Pass2Result:
     keep_key = hashlib.sha256(np.packbits(np.asarray(keep, dtype=bool)).tobytes()).hexdigest()
     failed: dict[int, tuple[str, str]] = {}
     step_tables = []
-    built: list[pa.Table] = []
-
-    def batch_pairs() -> pa.Table:  # the pair columns of the batch, built once, if needed
-        if not built:
-            built.append(pairs_table(pairs))
-        return built[0]
-
     for step, step_key in zip(state.steps, state.step_keys):
         key = digest(batch_key, step_key, keep_key) if batch_key and state.cache.enabled else None
-        table, step_failed = _cached_step_table(pairs, kept, step, key, state, batch_pairs, timings)
+        table, step_failed = _cached_step_table(pairs, kept, step, key, state, timings)
         for offset, failure in step_failed.items():
             failed.setdefault(offset, failure)  # the first recipe (in config order) that failed
         step_tables.append((step.recipe.name, table))
@@ -281,15 +270,18 @@ def records_batch(job: Pass2Job) -> Pass2Result:
         bad[list(failed)] = True
         tables: dict[tuple[str, str], pa.Table] = {}
         made = np.zeros(len(pairs), dtype=np.int64)
+        by_pair = pairs_table(pairs) if any(t.num_rows for _, t in step_tables) else None
         for recipe_name, table in step_tables:
             offsets = table.column(_OFFSET).to_numpy()
             good = ~bad[offsets]
             np.add.at(made, offsets[good], 1)
-            table = table.drop_columns([_OFFSET]).replace_schema_metadata(None)
+            table = table.drop_columns([_OFFSET])
             for code, split in enumerate(names):
                 rows = np.flatnonzero(good & (code_of[offsets] == code))
                 if rows.size:
-                    tables[(recipe_name, split)] = table.take(pa.array(rows, pa.int64()))
+                    assert by_pair is not None
+                    tables[(recipe_name, split)] = with_pairs(table.take(rows), by_pair,
+                                                              offsets[rows])
     style = StyleStats()
     written: list[int] = []
     for offset in kept:

@@ -11,12 +11,14 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from builder.types import Pair, Record, Span
+from builder.types import Example, Pair, Record, Span
 
-__all__ = ["PAIR_COLUMNS", "SCHEMA", "ShardWriter", "pairs_table", "records_to_table", "shard_name"]
+__all__ = ["PAIR_COLUMNS", "RECORD_COLUMNS", "SCHEMA", "ShardWriter", "examples_table", "pairs_table",
+           "records_to_table", "shard_name", "with_pairs"]
 
 _SPANS = pa.list_(pa.struct([("text", pa.string()), ("offset", pa.int32())]))
 
@@ -122,47 +124,61 @@ def _messages(users: list[str], outputs: list[str]) -> pa.Array:
     return pa.ListArray.from_arrays(offsets, turns, type=_MESSAGES)
 
 
-def records_to_table(records: Sequence[Record], pairs: pa.Table | None = None,
-                     rows: Sequence[int] | None = None) -> pa.Table:
-    """Convert records to an Arrow table with the dataset schema.
+RECORD_COLUMNS = tuple(name for name in SCHEMA.names if name not in PAIR_COLUMNS)
+_RECORD_SCHEMA = pa.schema([SCHEMA.field(name) for name in RECORD_COLUMNS])
 
-    The columns that come from the pair are built once per pair and repeated with `take`, since
-    every recipe's records of a pair share them. A caller that already has `pairs_table(...)` of
-    a batch passes it, with the row of each record's pair in `rows`.
+
+def examples_table(recipe: str | Sequence[str], version: str | Sequence[str], ids: Sequence[str],
+                   examples: Sequence[Example], extras: Sequence[str]) -> pa.Table:
+    """The record-side columns (`RECORD_COLUMNS`) of examples, one row each.
+
+    `recipe` and `version` are one recipe's (a string) or each row's; `extras` holds each
+    example's extra fields as JSON (`builder.apply.extra_json`).
     """
-    seen: list[Pair] = []
-    index_of: dict[int, int] = {}
-    take: list[int] = []
-    record_columns: dict[str, list[Any]] = {
-        name: [] for name in SCHEMA.names if name not in PAIR_COLUMNS
+    count = len(ids)
+    outputs = [e.output for e in examples]
+    columns = {
+        "id": pa.array(ids, pa.string()),
+        "recipe": _strings(recipe, count),
+        "recipe_version": _strings(version, count),
+        "messages": _messages([e.user for e in examples], outputs),
+        "instruction": pa.array([e.instruction for e in examples], pa.string()),
+        "input": pa.array([e.input for e in examples], pa.string()),
+        "output": pa.array(outputs, pa.string()),
+        "synthetic": pa.array([e.synthetic for e in examples], pa.bool_()),
+        "extra": pa.array(extras, pa.string()),
     }
+    return pa.Table.from_arrays([columns[name] for name in RECORD_COLUMNS], schema=_RECORD_SCHEMA)
+
+
+def _strings(value: str | Sequence[str], count: int) -> pa.Array:
+    return pa.array([value] * count if isinstance(value, str) else value, pa.string())
+
+
+def with_pairs(records: pa.Table, pairs: pa.Table, rows: pa.Array | np.ndarray) -> pa.Table:
+    """Records (`RECORD_COLUMNS`) joined with their pairs' columns: row i's pair is `rows[i]`
+    of `pairs` (a `pairs_table`). Columns come out in the dataset's order."""
+    by_pair = pairs.take(rows)
+    return pa.Table.from_arrays(
+        [by_pair.column(name) if name in PAIR_COLUMNS else records.column(name)
+         for name in SCHEMA.names], schema=SCHEMA)
+
+
+def records_to_table(records: Sequence[Record]) -> pa.Table:
+    """Convert records (of any recipes and pairs) to an Arrow table with the dataset schema."""
+    seen: dict[int, int] = {}
+    unique: list[Pair] = []
+    rows = []
     for r in records:
-        ex = r.example
-        if pairs is None:
-            slot = index_of.get(id(r.pair))
-            if slot is None:
-                slot = index_of[id(r.pair)] = len(seen)
-                seen.append(r.pair)
-            take.append(slot)
-        record_columns["id"].append(r.id)
-        record_columns["recipe"].append(r.recipe)
-        record_columns["recipe_version"].append(r.recipe_version)
-        record_columns["messages"].append(ex.user)  # turned into the chat turns below
-        record_columns["instruction"].append(ex.instruction)
-        record_columns["input"].append(ex.input)
-        record_columns["output"].append(ex.output)
-        record_columns["synthetic"].append(ex.synthetic)
-        record_columns["extra"].append(r.extra_json)
-    source = pairs_table(seen) if pairs is None else pairs
-    by_pair = source.take(pa.array(take if pairs is None else rows, pa.int64()))
-    record_columns["messages"] = _messages(record_columns["messages"], record_columns["output"])
-    columns = [
-        by_pair.column(name) if name in PAIR_COLUMNS
-        else record_columns[name] if name == "messages"
-        else pa.array(record_columns[name], type=SCHEMA.field(name).type)
-        for name in SCHEMA.names
-    ]
-    return pa.Table.from_arrays(columns, schema=SCHEMA)
+        slot = seen.get(id(r.pair))
+        if slot is None:
+            slot = seen[id(r.pair)] = len(unique)
+            unique.append(r.pair)
+        rows.append(slot)
+    table = examples_table([r.recipe for r in records], [r.recipe_version for r in records],
+                           [r.id for r in records], [r.example for r in records],
+                           [r.extra_json for r in records])
+    return with_pairs(table, pairs_table(unique), pa.array(rows, pa.int64()))
 
 
 class _Part:

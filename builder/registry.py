@@ -15,6 +15,7 @@ import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from importlib.metadata import entry_points
 from pathlib import Path
 from types import MappingProxyType
@@ -95,6 +96,11 @@ class Recipe:
     description: str
     fields: tuple[str, ...] = ()
     origin: str = ""
+
+    @cached_property
+    def field_set(self) -> frozenset[str]:
+        """`fields` as a set, for checking every example's extra keys."""
+        return frozenset(self.fields)
 
     @property
     def defined_at(self) -> str:

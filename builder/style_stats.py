@@ -64,7 +64,9 @@ class StyleStats:
 
     def add(self, style: Style, split: str = "train") -> None:
         """Count one line's style in a split."""
-        counts = self._splits.setdefault(split, _Split())
+        counts = self._splits.get(split)
+        if counts is None:
+            counts = self._splits[split] = _Split()
         counts.lines += 1
         counts.chars += style.length
         if style.particles:
