@@ -15,7 +15,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from builder.types import Example, Pair, Record, Span
+from builder.types import Example, Pair, Record, Span, Style
 
 __all__ = ["PAIR_COLUMNS", "RECORD_COLUMNS", "SCHEMA", "ShardWriter", "examples_table", "pairs_table",
            "records_to_table", "shard_name", "with_pairs"]
@@ -70,8 +70,21 @@ def shard_name(split: str, index: int, count: int) -> str:
     return f"{split}-{index:05d}-of-{count:05d}.parquet"
 
 
-def _spans(spans: Sequence[Span]) -> list[dict[str, Any]]:
-    return [{"text": s.text, "offset": s.offset} for s in spans]
+def _span_array(groups: Sequence[Sequence[Span]]) -> pa.Array:
+    """A list<struct<text, offset>> column from one group of spans per row, built from flat
+    arrays (no dict per span)."""
+    texts: list[str] = []
+    offsets: list[int] = []
+    bounds = [0]
+    for spans in groups:
+        for span in spans:
+            texts.append(span.text)
+            offsets.append(span.offset)
+        bounds.append(len(texts))
+    values = pa.StructArray.from_arrays(
+        [pa.array(texts, pa.string()), pa.array(offsets, pa.int32())],
+        fields=list(_SPANS.value_type))
+    return pa.ListArray.from_arrays(pa.array(bounds, pa.int32()), values, type=_SPANS)
 
 
 PAIR_COLUMNS = ("pair_id", "en", "zh", "source_file", "source_en_line", "source_zh_line",
@@ -79,32 +92,30 @@ PAIR_COLUMNS = ("pair_id", "en", "zh", "source_file", "source_en_line", "source_
                  "mainland_terms", "particle_count", "particle_density")
 
 
-def _pair_columns(pairs: Sequence[Pair]) -> dict[str, list[Any]]:
-    columns: dict[str, list[Any]] = {name: [] for name in PAIR_COLUMNS}
-    for pair in pairs:
-        style = pair.style
-        columns["pair_id"].append(pair.id)
-        columns["en"].append(pair.en)
-        columns["zh"].append(pair.zh)
-        columns["source_file"].append(pair.source.file)
-        columns["source_en_line"].append(pair.source.en_line)
-        columns["source_zh_line"].append(pair.source.zh_line)
-        columns["converted_simplified"].append(pair.converted_simplified)
-        columns["particles"].append(_spans(style.particles) if style else [])
-        columns["interjections"].append(_spans(style.interjections) if style else [])
-        columns["markers"].append(_spans(style.markers) if style else [])
-        columns["mainland_terms"].append(_spans(style.mainland_terms) if style else [])
-        columns["particle_count"].append(style.particle_count if style else 0)
-        columns["particle_density"].append(style.particle_density if style else 0.0)
-    return columns
-
-
 _PAIR_SCHEMA = pa.schema([SCHEMA.field(name) for name in PAIR_COLUMNS])
+_NO_STYLE = Style()
 
 
 def pairs_table(pairs: Sequence[Pair]) -> pa.Table:
     """The pair-side columns (texts, provenance, style) of the dataset schema, one row per pair."""
-    return pa.table(_pair_columns(pairs), schema=_PAIR_SCHEMA)
+    styles = [pair.style or _NO_STYLE for pair in pairs]
+    sources = [pair.source for pair in pairs]
+    columns = {
+        "pair_id": pa.array([p.id for p in pairs], pa.string()),
+        "en": pa.array([p.en for p in pairs], pa.string()),
+        "zh": pa.array([p.zh for p in pairs], pa.string()),
+        "source_file": pa.array([s.file for s in sources], pa.string()),
+        "source_en_line": pa.array([s.en_line for s in sources], pa.int32()),
+        "source_zh_line": pa.array([s.zh_line for s in sources], pa.int32()),
+        "converted_simplified": pa.array([p.converted_simplified for p in pairs], pa.bool_()),
+        "particles": _span_array([s.particles for s in styles]),
+        "interjections": _span_array([s.interjections for s in styles]),
+        "markers": _span_array([s.markers for s in styles]),
+        "mainland_terms": _span_array([s.mainland_terms for s in styles]),
+        "particle_count": pa.array([s.particle_count for s in styles], pa.int32()),
+        "particle_density": pa.array([s.particle_density for s in styles], pa.float64()),
+    }
+    return pa.Table.from_arrays([columns[name] for name in PAIR_COLUMNS], schema=_PAIR_SCHEMA)
 
 
 _MESSAGES = SCHEMA.field("messages").type
