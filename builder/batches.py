@@ -16,7 +16,7 @@ import time
 import uuid
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from multiprocessing.pool import AsyncResult
 from typing import TypeVar
 
@@ -99,7 +99,7 @@ def annotate_batch(batch: Sequence[tuple[int, RawPair]]) -> Pass1Result:
                 pairs.append((file_index, result))
     with timings.stage("annotate"):
         styles = _STATE.annotator.annotate([p.zh for _, p in pairs])
-        pairs = [(i, replace(p, style=s)) for (i, p), s in zip(pairs, styles)]
+        pairs = [(i, p.with_style(s)) for (i, p), s in zip(pairs, styles)]
     warnings = normalizer.warnings[warnings_before:]
     del normalizer.warnings[warnings_before:]  # each batch hands its own warnings back
     warning_count = normalizer.warning_count - count_before

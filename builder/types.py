@@ -89,6 +89,10 @@ class Pair:
     converted_simplified: bool = False
     style: Style | None = None
 
+    def with_style(self, style: Style | None) -> Pair:
+        """This pair with its style annotation (what `dataclasses.replace` does, several times faster)."""
+        return Pair(self.id, self.en, self.zh, self.source, self.converted_simplified, style)
+
     def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
         # positional rebuild: much faster than the generic dataclass pickling (spool, workers)
         return (Pair, (self.id, self.en, self.zh, self.source, self.converted_simplified, self.style))
