@@ -124,6 +124,7 @@ _DOUBLE_COMMA = re.compile(r"[，、,]{2,}")
 _COMMA_BEFORE_STOP = re.compile(r"[，、,]+\s*([。！？!?」』）)])")
 _LEADING = re.compile(r"^[\s，、,；;：:。.！!？?～~]+")
 _TRAILING_COMMA = re.compile(r"[，、,]+\s*$")
+_SPACES = re.compile("  +")
 
 
 def _check(text: str, spans: tuple[Span, ...]) -> None:
@@ -212,7 +213,7 @@ def _repair(text: str) -> str:
     text = _COMMA_BEFORE_STOP.sub(r"\1", text)
     text = _LEADING.sub("", text)
     text = _TRAILING_COMMA.sub("。", text)
-    return re.sub(r"  +", " ", text).strip()
+    return _SPACES.sub(" ", text).strip()
 
 
 def strip_colloquial(text: str, style: Style) -> str:
