@@ -8,6 +8,7 @@ Results come back in submission order, so the output does not depend on the numb
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import multiprocessing
@@ -16,6 +17,7 @@ import time
 import uuid
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from multiprocessing.pool import AsyncResult
 from typing import TypeVar
@@ -82,8 +84,31 @@ class Pass1Result:
     timings: Timings
 
 
+@contextmanager
+def _paused_gc() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for one batch.
+
+    A batch makes hundreds of thousands of short-lived objects (pairs, spans, examples) and no
+    reference cycles, so reference counting frees all of them; the collections their allocation
+    count would trigger only re-scan live objects, about a quarter of a batch's time. The
+    collector runs again as usual once the batch is done.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def annotate_batch(batch: Sequence[tuple[int, RawPair]]) -> Pass1Result:
     """Normalise and annotate one batch of raw pairs (`(file index, raw pair)`)."""
+    with _paused_gc():
+        return _annotate_batch(batch)
+
+
+def _annotate_batch(batch: Sequence[tuple[int, RawPair]]) -> Pass1Result:
     assert _STATE is not None, "worker state not initialised"
     timings = Timings()
     normalizer = _STATE.normalizer
@@ -244,6 +269,11 @@ def records_batch(job: Pass2Job) -> Pass2Result:
     Each recipe's records of the batch are one table, cached under the batch, the recipe and the
     pairs dedup kept. A pair that any recipe fails on (with skip_errors) makes no record at all.
     """
+    with _paused_gc():
+        return _records_batch(job)
+
+
+def _records_batch(job: Pass2Job) -> Pass2Result:
     state = _STATE
     assert state is not None, "worker state not initialised"
     start, keep, splits, batch_key, pass1_features = \

@@ -28,3 +28,26 @@ def test_selecting_no_lines_gives_empty_features() -> None:
     """An empty selection is valid and empty (a batch where every pair was dropped)."""
     got = select_lines(pair_features(EN, ZH, DedupSettings())[1], np.array([], dtype=np.int64))
     assert got.key.size == 0 and got.offsets.tolist() == [0] and got.grams.size == 0
+
+
+def test_parcels_hand_tables_over_intact_and_leave_no_file(tmp_path) -> None:
+    """Tables packed by a worker come back equal, and each file is gone once it was read."""
+    from builder.apply import Step, apply_recipes
+    from builder.batches import _Parcel
+    from builder.export import records_to_table
+    from builder.registry import default_registry
+    from builder.testing import new_pair
+
+    step = Step(default_registry().get("en-to-casual"))
+    records = [r for en, zh in zip(EN, ZH) for r in apply_recipes(new_pair(en, zh), [step])]
+    table = records_to_table(records)
+    tables = {("en-to-casual", "train"): table.slice(0, 3),
+              ("en-to-casual", "test"): table.slice(3)}
+    parcel = _Parcel.pack(tables, str(tmp_path))
+    assert len(list(tmp_path.iterdir())) == 2  # one file per table
+    back = parcel.unpack()
+    assert list(tmp_path.iterdir()) == []
+    assert list(back) == list(tables)
+    for key, original in tables.items():
+        assert back[key].equals(original)  # read after the unlink: the mapping keeps the data
+        assert back[key].to_pylist() == original.to_pylist()
