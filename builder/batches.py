@@ -39,7 +39,8 @@ from builder.style_stats import StyleStats
 from builder.timing import Timings
 from builder.types import Example, Pair, SetAside, Source
 
-__all__ = ["Pass1Result", "Pass2Job", "Pass2Result", "Workers", "annotate_batch", "records_batch"]
+__all__ = ["Pass1Result", "Pass2Job", "Pass2Result", "Workers", "annotate_batch", "paused_gc",
+           "records_batch"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -85,13 +86,14 @@ class Pass1Result:
 
 
 @contextmanager
-def _paused_gc() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector for one batch.
+def paused_gc() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for one batch (or the passes of a build).
 
     A batch makes hundreds of thousands of short-lived objects (pairs, spans, examples) and no
     reference cycles, so reference counting frees all of them; the collections their allocation
-    count would trigger only re-scan live objects, about a quarter of a batch's time. The
-    collector runs again as usual once the batch is done.
+    count would trigger only re-scan live objects: about a quarter of a batch's time, and 4 of
+    74 s in the main process of a 1M build. The collector runs again as usual afterwards (and
+    then collects any cycle made meanwhile).
     """
     enabled = gc.isenabled()
     gc.disable()
@@ -104,7 +106,7 @@ def _paused_gc() -> Iterator[None]:
 
 def annotate_batch(batch: Sequence[tuple[int, RawPair]]) -> Pass1Result:
     """Normalise and annotate one batch of raw pairs (`(file index, raw pair)`)."""
-    with _paused_gc():
+    with paused_gc():
         return _annotate_batch(batch)
 
 
@@ -269,7 +271,7 @@ def records_batch(job: Pass2Job) -> Pass2Result:
     Each recipe's records of the batch are one table, cached under the batch, the recipe and the
     pairs dedup kept. A pair that any recipe fails on (with skip_errors) makes no record at all.
     """
-    with _paused_gc():
+    with paused_gc():
         return _records_batch(job)
 
 

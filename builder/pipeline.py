@@ -25,7 +25,7 @@ import builder
 from builder import ingest, normalize
 from builder.annotate import get_annotator
 from builder.apply import Step
-from builder.batches import Pass1Result, Pass2Job, Workers, annotate_batch, records_batch
+from builder.batches import Pass1Result, Pass2Job, Workers, annotate_batch, paused_gc, records_batch
 from builder.cache import BuildCache, code_digest, digest, recipe_digest
 from builder.card import CardInfo, render_card
 from builder.changelog import PreviousRelease, compute_changelog, first_release, load_previous
@@ -126,7 +126,8 @@ def build(
             if cache.restore_output(output_key, stage):
                 run.restored(stage)
             else:
-                run.execute(stage, workers)
+                with paused_gc():  # the passes make millions of short-lived, acyclic objects
+                    run.execute(stage, workers)
                 cache.store_output(output_key, stage, run.manifest["files"])
     finally:
         workers.close()

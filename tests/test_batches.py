@@ -51,3 +51,24 @@ def test_parcels_hand_tables_over_intact_and_leave_no_file(tmp_path) -> None:
     for key, original in tables.items():
         assert back[key].equals(original)  # read after the unlink: the mapping keeps the data
         assert back[key].to_pylist() == original.to_pylist()
+
+
+def test_paused_gc_restores_the_collector_even_on_errors() -> None:
+    """The collector is off inside, back on after (also after an exception), and a nested pause
+    leaves it off for the outer one."""
+    import gc
+
+    import pytest
+
+    from builder.batches import paused_gc
+
+    assert gc.isenabled()
+    with paused_gc():
+        assert not gc.isenabled()
+        with paused_gc():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), paused_gc():
+        raise RuntimeError("boom")
+    assert gc.isenabled()
