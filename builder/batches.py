@@ -1,9 +1,14 @@
 """The per-batch work of a build, run inline or in worker processes with identical results.
 
-Pass 1 turns raw pairs into annotated pairs (normalise, annotate). Pass 2 turns kept pairs into
-record tables per (config, split) (recipes, schema). Each worker process builds its own
-normaliser (one OpenCC converter per process), annotator and recipe steps once, in `_init`.
-Results come back in submission order, so the output does not depend on the number of workers.
+Pass 1 turns raw pairs into annotated pairs (normalise, annotate, dedup features). Pass 2 turns
+kept pairs into record tables per (config, split) (recipes, schema). Each worker process builds
+its own normaliser (one OpenCC converter per process), annotator and recipe steps once, in
+`_init`. Results come back in submission order, so the output does not depend on the number of
+workers.
+
+What crosses between processes is kept small: a pass-2 worker reads its batch of pairs from the
+spool file itself (the job says where), and hands its record tables back as Arrow files that the
+main process memory-maps (`_Parcel`), not as pickles through the pool's pipe.
 """
 
 from __future__ import annotations
