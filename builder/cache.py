@@ -72,13 +72,18 @@ def recipe_digest(recipe: Recipe, params: Mapping[str, Any], min_particles: int)
                   code_digest())
 
 
+def _temporary(path: Path) -> Path:
+    """A unique hidden name beside `path` (its folder made), to be renamed onto it when complete."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path.with_name(f".{path.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}")
+
+
 class _StreamWriter:
     """Pickle objects one by one into a temporary file; rename it into place on commit."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        self.temporary = path.with_name(f".{path.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}")
+        self.temporary = _temporary(path)
         self._handle: BinaryIO | None = self.temporary.open("wb")
 
     def append(self, value: Any) -> None:
@@ -113,12 +118,6 @@ class BuildCache:
     def _path(self, kind: str, key: str, suffix: str = "") -> Path:
         assert self.root is not None
         return self.root / kind / key[:2] / f"{key}{suffix}"
-
-    def _write_atomic(self, path: Path, data: bytes) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".{path.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}")
-        temporary.write_bytes(data)
-        temporary.replace(path)
 
     # --- pass 1 -------------------------------------------------------------------------------
 
@@ -167,11 +166,16 @@ class BuildCache:
     def store_records(self, key: str, table: pa.Table) -> None:
         if not self.enabled:
             return
-        sink = pa.BufferOutputStream()
+        path = self._path("records", key, ".arrow")
+        temporary = _temporary(path)
         options = pa.ipc.IpcWriteOptions(compression="lz4")  # fast: cache, not output
-        with pa.ipc.new_file(sink, table.schema, options=options) as writer:
-            writer.write_table(table)
-        self._write_atomic(self._path("records", key, ".arrow"), sink.getvalue().to_pybytes())
+        try:  # straight to the file: no copy of the whole table in memory
+            with pa.OSFile(str(temporary), "wb") as sink, \
+                    pa.ipc.new_file(sink, table.schema, options=options) as writer:
+                writer.write_table(table)
+            temporary.replace(path)
+        finally:
+            temporary.unlink(missing_ok=True)
 
     # --- whole output -------------------------------------------------------------------------
 
@@ -202,7 +206,7 @@ class BuildCache:
         if not self.enabled:
             return
         folder = self._path("output", key)
-        temporary = folder.with_name(f".{folder.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}")
+        temporary = _temporary(folder)
         for name in [*names, MANIFEST]:
             target = temporary / name
             target.parent.mkdir(parents=True, exist_ok=True)
