@@ -16,19 +16,13 @@ from builder.errors import ConfigError, TwcasualError
 
 __all__ = ["main"]
 
-DEFAULT_CONFIG = Path("twcasual.toml")
-
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from builder.config import BuildConfig, load_config
+    from builder.config import BuildConfig, config_or_default
     from builder.pipeline import build
 
-    if args.config:
-        config = load_config(Path(args.config))
-    elif DEFAULT_CONFIG.is_file() and not args.input:
-        config = load_config(DEFAULT_CONFIG)
-    else:
-        config = BuildConfig()
+    # --input without --config builds from the defaults, not from ./twcasual.toml
+    config = BuildConfig() if args.input and not args.config else config_or_default(args.config)
     if args.input:
         config = replace(config, inputs=tuple(Path(p) for p in args.input))
     if args.format:
@@ -82,12 +76,11 @@ def _cmd_build(args: argparse.Namespace) -> int:
 def _cmd_release(args: argparse.Namespace) -> int:
     """Build against the latest release on the Hub (stable splits, changelog), then push."""
     from builder.changelog import load_previous
-    from builder.config import BuildConfig, load_config
+    from builder.config import config_or_default
     from builder.hub import push
     from builder.pipeline import build
 
-    config = load_config(Path(args.config)) if args.config else (
-        load_config(DEFAULT_CONFIG) if DEFAULT_CONFIG.is_file() else BuildConfig())
+    config = config_or_default(args.config)
     repo = args.repo or config.repo
     if not repo:
         raise ConfigError("release needs --repo org/name (or [dataset] repo in the config)")

@@ -11,7 +11,8 @@ from typing import Any
 
 from builder.errors import ConfigError
 
-__all__ = ["BuildConfig", "RecipeSelection", "load_config", "config_from_mapping"]
+__all__ = ["DEFAULT_CONFIG", "BuildConfig", "RecipeSelection", "config_from_mapping", "config_or_default",
+           "load_config"]
 
 BUILT_IN_RECIPES = ("en-to-casual", "casual-to-en", "casualize", "explain-particles")
 EXPORT_FORMATS = ("parquet", "jsonl", "llama-factory")
@@ -81,6 +82,16 @@ def load_config(path: Path) -> BuildConfig:
     except OSError as error:
         raise ConfigError(f"{path}: cannot read: {error.strerror}") from None
     return config_from_mapping(data, base=path.parent, where=str(path))
+
+
+DEFAULT_CONFIG = Path("twcasual.toml")
+
+
+def config_or_default(path: str | Path | None) -> BuildConfig:
+    """The config at `path`, else ./twcasual.toml if there is one, else the defaults."""
+    if path:
+        return load_config(Path(path))
+    return load_config(DEFAULT_CONFIG) if DEFAULT_CONFIG.is_file() else BuildConfig()
 
 
 def config_from_mapping(data: Mapping[str, Any], base: Path, where: str = "config") -> BuildConfig:

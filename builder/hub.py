@@ -484,14 +484,16 @@ def _tag(
 
 
 def add_push_command(subparsers: Any) -> None:
-    """Register `twcasual push OUT --repo org/name [--private] [--dry-run]`."""
+    """Register `twcasual push OUT [--repo org/name] [--config F] [--private] [--dry-run]`."""
     p = subparsers.add_parser(
         "push", help="publish a built dataset folder to the Hub: one commit and a version tag",
         description="Publish OUT as one commit on a Hub dataset repo, then tag it v<dataset version>."
         " The token comes from HF_TOKEN or `hf auth login`.",
     )
     p.add_argument("out", metavar="OUT", help="the built dataset folder")
-    p.add_argument("--repo", required=True, metavar="ORG/NAME", help="Hub dataset repo (created if missing)")
+    p.add_argument("--repo", metavar="ORG/NAME",
+                   help="Hub dataset repo, created if missing (default: [dataset] repo in the config)")
+    p.add_argument("--config", help="where --repo defaults from (default: ./twcasual.toml if present)")
     p.add_argument("--private", action="store_true",
                    help="create the repo as private (an existing repo keeps its visibility)")
     p.add_argument("--dry-run", action="store_true",
@@ -501,5 +503,10 @@ def add_push_command(subparsers: Any) -> None:
 
 def run_push_command(args: argparse.Namespace) -> int:
     """Handle `twcasual push`; errors surface as TwcasualError (one line)."""
-    push(Path(args.out), args.repo, private=args.private, dry_run=args.dry_run)
+    from builder.config import config_or_default
+
+    repo = args.repo or config_or_default(args.config).repo
+    if not repo:
+        raise ConfigError("push needs --repo org/name (or [dataset] repo in the config)")
+    push(Path(args.out), repo, private=args.private, dry_run=args.dry_run)
     return 0

@@ -339,6 +339,35 @@ def test_cli_push_dry_run_through_add_push_command(
     assert not [r for r in hub.requests if r.method == "POST"] and TOKEN not in printed
 
 
+def test_cli_push_takes_the_repo_from_the_config(
+    tmp_path: Path, hub: FakeHub, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Without --repo, push uses [dataset] repo of --config (or ./twcasual.toml); with neither it
+    stops with a one-line ConfigError and sends nothing."""
+    import huggingface_hub.constants as hub_constants
+
+    from builder.errors import ConfigError
+
+    monkeypatch.setattr(hub_constants, "ENDPOINT", hub.endpoint)
+    monkeypatch.chdir(tmp_path)  # no ./twcasual.toml here
+    parser = argparse.ArgumentParser(prog="twcasual")
+    add_push_command(parser.add_subparsers(dest="command"))
+    folder = str(_release(tmp_path, "v1", "1.0.0"))
+    args = parser.parse_args(["push", folder, "--dry-run"])
+    with pytest.raises(ConfigError, match="push needs --repo"):
+        args.handler(args)
+    config = tmp_path / "cfg.toml"
+    config.write_text(f'[dataset]\nrepo = "{REPO}"\n', encoding="utf-8")
+    args = parser.parse_args(["push", folder, "--config", str(config), "--dry-run"])
+    assert args.handler(args) == 0
+    assert f"Release plan for dataset {REPO}" in capsys.readouterr().out
+    (tmp_path / "twcasual.toml").write_text(config.read_text(encoding="utf-8"), encoding="utf-8")
+    args = parser.parse_args(["push", folder, "--dry-run"])
+    assert args.handler(args) == 0
+    assert f"Release plan for dataset {REPO}" in capsys.readouterr().out
+    assert not [r for r in hub.requests if r.method == "POST"]
+
+
 def _refresh_manifest(folder: Path) -> None:
     """Re-list every file in manifest.json after a test added one (what the build does last)."""
     from builder.manifest import file_sha256
