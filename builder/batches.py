@@ -206,6 +206,8 @@ class Pass2Result:
     style: StyleStats
     timings: Timings
     failed: list[tuple[int, str, str]] = field(default_factory=list)  # (pair index, kind, message)
+    # recipe -> pairs (with records of it, below its min_particles, given to it without a record)
+    recipe_pairs: dict[str, tuple[int, int, int]] = field(default_factory=dict)
 
     def tables(self) -> dict[tuple[str, str], pa.Table]:
         """The record tables per (config, split), read back from the parcel file if there is one."""
@@ -308,10 +310,22 @@ def _records_batch(job: Pass2Job) -> Pass2Result:
         tables: dict[tuple[str, str], pa.Table] = {}
         made = np.zeros(len(pairs), dtype=np.int64)
         by_pair = pairs_table(pairs) if any(t.num_rows for _, t in step_tables) else None
-        for recipe_name, table in step_tables:
+        live = np.zeros(len(pairs), dtype=bool)
+        live[kept] = True
+        live &= ~bad  # the pairs that reached every recipe and failed none
+        reached: dict[str, tuple[int, int, int]] = {}
+        for step, (recipe_name, table) in zip(state.steps, step_tables):
             offsets = table.column(_OFFSET).to_numpy()
             good = ~bad[offsets]
             np.add.at(made, offsets[good], 1)
+            below = np.zeros(len(pairs), dtype=bool)
+            if step.min_particles:
+                below[[o for o in kept if not step.wants(pairs[o])]] = True
+            given = live & ~below
+            quiet = given.copy()
+            quiet[offsets] = False
+            reached[recipe_name] = (int(given.sum()) - int(quiet.sum()), int((live & below).sum()),
+                                    int(quiet.sum()))
             table = table.drop_columns([_OFFSET])
             for code, split in enumerate(names):
                 rows = np.flatnonzero(good & (code_of[offsets] == code))
@@ -343,6 +357,7 @@ def _records_batch(job: Pass2Job) -> Pass2Result:
     return Pass2Result(
         packed=packed,
         records_per_pair=[(start + o, int(made[o])) for o in kept if not bad[o]],
+        recipe_pairs=reached,
         leak_splits=[splits[o] for o in written], leak_features=features,
         style=style, timings=timings,
         failed=[(start + o, kind, message) for o, (kind, message) in sorted(failed.items())],

@@ -205,6 +205,7 @@ class _Run:
         writer = ShardWriter(stage, shard_rows=self.config.shard_rows)
         leaks = LeakChecker(self.dedup_settings)
         style = StyleStats()
+        recipe_pairs = {s.recipe.name: [0, 0, 0] for s in self.steps}
         bounds = [*spool.starts[1:], spool.count]
         parcels = None
         if workers.pooled:  # record tables come back through files in the staging folder
@@ -229,6 +230,8 @@ class _Run:
                     with self.timings.stage("leak_check"):
                         leaks.add_features(part.leak_splits, *part.leak_features)
                 style.merge(part.style)
+                for name, counts in part.recipe_pairs.items():
+                    recipe_pairs[name] = [a + b for a, b in zip(recipe_pairs[name], counts)]
             with ThreadPoolExecutor(1) as helper:  # the leak check beside the last Parquet writes
                 leak_job = helper.submit(self._timed, "leak_check", leaks.finish)
                 shards = writer.close()
@@ -251,6 +254,12 @@ class _Run:
         if parcels is not None:
             parcels.rmdir()  # every parcel was unlinked as it was read
         write_splits(stage / "splits.parquet", [pair_ids[i] for i in kept], [splits[i] for i in kept])
+        # Per recipe, every deduplicated pair not set aside: it made records, its min_particles
+        # kept it out, or the recipe made nothing of it (e.g. no particle to explain).
+        self.report.sections["recipes"] = {
+            name: {"records": sum(self.counts.get(name, {}).values()), "pairs_with_records": made,
+                   "pairs_below_min_particles": below, "pairs_without_records": quiet}
+            for name, (made, below, quiet) in recipe_pairs.items()}
         self._close(stage, result, dedup_summary, leak, style)
         self.timings.add("card", time.perf_counter() - started - self.timings.get("exports", 0.0))
 

@@ -264,3 +264,38 @@ def test_cli_skip_errors_finishes_the_build(
     capsys.readouterr()
     report = json.loads((out / "build_report.json").read_text(encoding="utf-8"))
     assert report["totals"]["pairs_set_aside"] == {"recipe_error:ValueError": 1}
+
+
+def _picky(pair: Pair, ctx: RecipeContext) -> Iterator[Example]:
+    """Two records for a line with 喔, none for any other."""
+    if "喔" in pair.zh:
+        yield Example(instruction="用口語講：", input=pair.en, output=pair.zh)
+        yield Example(instruction="再講一次：", input=pair.en, output=pair.zh)
+
+
+@pytest.mark.parametrize("workers", [1, 2], ids=["inline", "two-workers"])
+def test_report_accounts_for_every_pair_per_recipe(tmp_path: Path, workers: int) -> None:
+    """build_report.json says, per recipe, how many kept pairs made records, were kept out by
+    min_particles, or made nothing; with the set-aside and dropped pairs that is every pair."""
+    pairs = [PAIRS[0], ("My cousin just got a new scooter.", "我表弟剛買了一台新機車。"),
+             PAIRS[2], PAIRS[3], PAIRS[0]]  # no particle; fails in `fragile`; a duplicate
+    (tmp_path / "pairs.txt").write_text("".join(f"{en}\n{zh}\n" for en, zh in pairs),
+                                        encoding="utf-8")
+    data = {"input": {"paths": ["pairs.txt"]}, "build": {"workers": workers},
+            "recipes": {"fragile": {}, "picky": {"min_particles": 1}}}
+    registry = _registry(_raises, "fragile")
+    registry.register(recipe("picky", version="0.1.0")(_picky), "test")
+    build(config_from_mapping(data, base=tmp_path), tmp_path / "out", registry=registry,
+          skip_errors=True)
+    report = json.loads((tmp_path / "out" / "build_report.json").read_text(encoding="utf-8"))
+    assert report["recipes"] == {
+        "fragile": {"records": 3, "pairs_with_records": 3, "pairs_below_min_particles": 0,
+                    "pairs_without_records": 0},
+        "picky": {"records": 2, "pairs_with_records": 1, "pairs_below_min_particles": 1,
+                  "pairs_without_records": 1},
+    }
+    totals = report["totals"]
+    left = totals["pairs"] - totals["duplicates"] - sum(totals["pairs_set_aside"].values())
+    for counts in report["recipes"].values():
+        assert counts["pairs_with_records"] + counts["pairs_below_min_particles"] \
+            + counts["pairs_without_records"] == left == 3
