@@ -91,9 +91,10 @@ def _cmd_release(args: argparse.Namespace) -> int:
         from huggingface_hub import HfApi
 
         from builder.errors import TwcasualError
-        from builder.hub import describe_error, hub_errors
+        from builder.hub import bound_session_timeout, describe_error, hub_errors
 
         # the newest vX.Y.Z tag of the repo, if it exists and has one (a first release has none)
+        bound_session_timeout()
         try:
             exists = HfApi().repo_exists(repo, repo_type="dataset")
         except hub_errors() as error:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import os
 import re
 import tempfile
 import time
@@ -30,7 +31,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FileAdd", "PushResult", "ReleasePlan", "RemoteState", "RetryPolicy", "add_push_command",
-    "describe_error", "hub_errors", "plan_release", "push", "read_remote_state", "scrub", "verify_release",
+    "bound_session_timeout", "describe_error", "hub_errors", "plan_release", "push",
+    "read_remote_state", "scrub", "verify_release",
 ]
 
 MANIFEST = "manifest.json"
@@ -86,6 +88,32 @@ def describe_error(err: BaseException, token: str | None = None) -> str:
         text = f"{kind}: {'; '.join(line.strip(' -') for line in str(err).splitlines() if line.strip())}"
     line = " ".join(scrub(text, token).split())
     return line if len(line) <= 300 else line[:297] + "..."
+
+
+TIMEOUT_ENV = "TWCASUAL_HUB_TIMEOUT"
+DEFAULT_TIMEOUT_S = 120.0
+
+
+def bound_session_timeout() -> None:
+    """Give huggingface_hub's shared HTTP client a timeout if it has none.
+
+    Its default waits forever, so a Hub that stops answering would hang a push for good; with a
+    timeout the call fails, is retried like any dropped connection, and then stops with one line.
+    A timeout already set on the session is kept. Seconds: $TWCASUAL_HUB_TIMEOUT (default 120).
+    """
+    from huggingface_hub import get_session
+
+    raw = os.environ.get(TIMEOUT_ENV, "")
+    try:
+        seconds = float(raw) if raw.strip() else DEFAULT_TIMEOUT_S
+    except ValueError:
+        seconds = -1.0
+    if not seconds > 0:
+        raise ConfigError(f"{TIMEOUT_ENV}={raw!r}: expected a number of seconds above 0")
+    client = get_session()
+    current = client.timeout
+    if all(getattr(current, part) is None for part in ("connect", "read", "write", "pool")):
+        client.timeout = type(current)(seconds)
 
 
 def _transient(err: BaseException) -> bool:
@@ -370,6 +398,7 @@ def push(
         from huggingface_hub import HfApi
 
         api = HfApi(endpoint=endpoint, token=token)
+    bound_session_timeout()
     try:
         return _push(api, out_dir, repo_id, private=private, dry_run=dry_run, say=say, retry=retry, secret=secret)
     except hub_errors() as err:

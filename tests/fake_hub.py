@@ -31,6 +31,7 @@ import hashlib
 import json
 import re
 import threading
+import time
 from collections import deque
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -122,6 +123,7 @@ class FakeHub:
         self.commit_faults: deque[Fault] = deque()
         self.tag_faults: deque[Fault] = deque()
         self.foreign_commits: deque[dict[str, bytes]] = deque()
+        self.commit_stalls: deque[float] = deque()
         self.echo_authorization = False  # put the Authorization header into error messages
         self._lock = threading.RLock()
         self._counter = 0
@@ -151,6 +153,11 @@ class FakeHub:
     def fail_next_tags(self, count: int = 1, *, status: int = 500, mode: str = "before") -> None:
         """Make the next `count` tag requests fail."""
         self.tag_faults.extend(Fault(status, mode) for _ in range(count))
+
+    def stall_next_commits(self, count: int = 1, *, seconds: float = 2.0) -> None:
+        """Make the next `count` commit requests hang for `seconds` and then drop the connection
+        without doing anything: a Hub that stops answering (the client should give up first)."""
+        self.commit_stalls.extend([seconds] * count)
 
     def commit_elsewhere_before_next_commit(self, files: dict[str, bytes]) -> None:
         """Let another client commit `files` to main just before our next commit arrives."""
@@ -248,6 +255,14 @@ class _Handler(BaseHTTPRequestHandler):
         path = urlsplit(self.path).path
         auth = self.headers.get("Authorization")
         body = self._read_body()
+        if method == "POST" and "/commit/" in path:
+            with self.fake._lock:
+                stall = self.fake.commit_stalls.popleft() if self.fake.commit_stalls else 0.0
+            if stall:  # outside the lock: other requests (the client's retry) are still served
+                time.sleep(stall)
+                self.fake.requests.append(RequestRecord(method, path, 0))
+                self.close_connection = True
+                return
         status = 500
         try:
             with self.fake._lock:

@@ -272,6 +272,49 @@ def test_commit_refused_before_applying_is_retried_with_backoff(tmp_path: Path, 
     assert hub.calls("/commit/") == 3 and len(hub.history(REPO)) == 2
 
 
+def test_a_hub_that_stops_answering_fails_the_push_instead_of_hanging(
+    tmp_path: Path, hub: FakeHub, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """huggingface_hub's shared client waits forever by default: push gives it a timeout, so a
+    commit that hangs times out, is retried, and the push stops with one line."""
+    from huggingface_hub import close_session, get_session
+
+    monkeypatch.setenv("TWCASUAL_HUB_TIMEOUT", "0.5")
+    close_session()  # a fresh shared client, without a timeout, as in a new process
+    try:
+        hub.stall_next_commits(2, seconds=3.0)
+        policy = RetryPolicy(attempts=2, base_delay=0.01, max_delay=0.01, sleep=lambda s: None)
+        lines: list[str] = []
+        with pytest.raises(TwcasualError, match="did not answer") as caught:
+            push(_release(tmp_path, "v1", "1.0.0"), REPO, endpoint=hub.endpoint, out=lines.append,
+                 retry=policy, verify=False)
+        assert "\n" not in str(caught.value) and get_session().timeout.read == 0.5
+        assert any("commit attempt 1 failed" in line and "ReadTimeout" in line for line in lines)
+        assert len(hub.history(REPO)) == 1  # nothing was committed
+    finally:
+        close_session()
+
+
+def test_session_timeout_keeps_a_chosen_one_and_refuses_nonsense(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A timeout already set on the session stays; a bad TWCASUAL_HUB_TIMEOUT is a ConfigError."""
+    from huggingface_hub import close_session, get_session
+
+    from builder.errors import ConfigError
+    from builder.hub import bound_session_timeout
+
+    close_session()
+    try:
+        session = get_session()
+        session.timeout = type(session.timeout)(7.0)
+        bound_session_timeout()
+        assert get_session().timeout.read == 7.0
+        monkeypatch.setenv("TWCASUAL_HUB_TIMEOUT", "soon")
+        with pytest.raises(ConfigError, match="TWCASUAL_HUB_TIMEOUT"):
+            bound_session_timeout()
+    finally:
+        close_session()
+
+
 def test_tag_whose_answer_was_lost_is_not_made_again(tmp_path: Path, hub: FakeHub) -> None:
     """The tag is created but the answer is a 502: refs show it at our commit, so we are done."""
     hub.fail_next_tags(1, status=502, mode="after")
