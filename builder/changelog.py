@@ -203,7 +203,7 @@ def _load_from_hub(
 ) -> PreviousRelease | None:
     from huggingface_hub import HfApi
 
-    from builder.hub import describe_error, hub_errors
+    from builder.hubcalls import describe_error, hub_errors
     from builder.manifest import file_sha256
 
     api = HfApi(endpoint=endpoint, token=token)

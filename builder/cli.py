@@ -91,7 +91,7 @@ def _cmd_release(args: argparse.Namespace) -> int:
         from huggingface_hub import HfApi
 
         from builder.errors import TwcasualError
-        from builder.hub import bound_session_timeout, describe_error, hub_errors
+        from builder.hubcalls import bound_session_timeout, describe_error, hub_errors
 
         # the newest vX.Y.Z tag of the repo, if it exists and has one (a first release has none)
         bound_session_timeout()

@@ -10,136 +10,37 @@ did land is tagged instead of being sent twice. Tags are never moved or deleted.
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
-import os
 import re
 import tempfile
-import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from builder.card import ALL_CONFIG
-from builder.changelog import folder_files
-from builder.errors import ConfigError, InputError, TwcasualError
-from builder.manifest import file_sha256
+from builder.errors import ConfigError, TwcasualError
+from builder.hubcalls import (
+    RetryPolicy,
+    bound_session_timeout,
+    describe_error,
+    hub_errors,
+    is_transient,
+    login_token,
+    scrub,
+    status_of,
+)
+from builder.manifest import MANIFEST, file_sha256
+from builder.verify import SEMVER, read_manifest, verify_release
 
 if TYPE_CHECKING:
     from huggingface_hub import HfApi
 
-__all__ = [
-    "FileAdd", "PushResult", "ReleasePlan", "RemoteState", "RetryPolicy", "add_push_command",
-    "bound_session_timeout", "describe_error", "hub_errors", "plan_release", "push",
-    "read_remote_state", "scrub", "verify_release",
-]
+__all__ = ["FileAdd", "PushResult", "ReleasePlan", "RemoteState", "add_push_command", "plan_release", "push",
+           "read_remote_state", "run_push_command"]
 
-MANIFEST = "manifest.json"
 KEEP_REMOTE = frozenset({".gitattributes"})  # the Hub's LFS rules: a release never deletes them
-_SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-([0-9A-Za-z.-]+))?$")
 _REPO_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
 _COMMIT_OID = re.compile(r"^[0-9a-f]{40}$")
-_TOKEN_LIKE = re.compile(r"hf_[A-Za-z0-9]{8,}")
-
-
-def scrub(text: str, *secrets: str | None) -> str:
-    """Remove every secret (and anything shaped like a Hub token) from `text`."""
-    for secret in secrets:
-        if secret and len(secret) >= 4:
-            text = text.replace(secret, "***")
-    return _TOKEN_LIKE.sub("hf_***", text)
-
-
-def hub_errors() -> tuple[type[BaseException], ...]:
-    """Return the exception types a Hub call can raise for reasons outside our code."""
-    kinds: list[type[BaseException]] = [OSError, ValueError]  # HfHubHTTPError, offline, bad ids
-    for name in ("httpx2", "httpx"):  # huggingface_hub 2.x uses httpx2, 1.x httpx
-        try:
-            kinds.append(importlib.import_module(name).HTTPError)
-        except ImportError:
-            pass
-    return tuple(kinds)
-
-
-def _status(err: BaseException) -> int | None:
-    response = getattr(err, "response", None)
-    status = getattr(response, "status_code", None)
-    return status if isinstance(status, int) else None
-
-
-def describe_error(err: BaseException, token: str | None = None) -> str:
-    """Say in one line, without the token, what went wrong talking to the Hub."""
-    status = _status(err)
-    kind = type(err).__name__
-    if status is not None:
-        server = getattr(err, "server_message", None) or ""
-        text = f"HTTP {status}" + (f": {server}" if server else "")
-    elif kind == "OfflineModeIsEnabled":
-        text = "offline mode is on (HF_HUB_OFFLINE=1), so the Hub is not asked"
-    elif isinstance(err, OSError) and "LocalEntryNotFound" in kind:
-        from huggingface_hub import constants
-
-        why = "offline mode is on (HF_HUB_OFFLINE=1)" if constants.HF_HUB_OFFLINE else "the Hub cannot be reached"
-        text = f"not in the local Hugging Face cache, and {why}"
-    elif not isinstance(err, (OSError, ValueError)):
-        text = f"the Hub did not answer ({kind})"
-    else:  # e.g. "Invalid metadata in README.md." with the Hub's reasons on the next lines
-        text = f"{kind}: {'; '.join(line.strip(' -') for line in str(err).splitlines() if line.strip())}"
-    line = " ".join(scrub(text, token).split())
-    return line if len(line) <= 300 else line[:297] + "..."
-
-
-TIMEOUT_ENV = "TWCASUAL_HUB_TIMEOUT"
-DEFAULT_TIMEOUT_S = 120.0
-
-
-def bound_session_timeout() -> None:
-    """Give huggingface_hub's shared HTTP client a timeout if it has none.
-
-    Its default waits forever, so a Hub that stops answering would hang a push for good; with a
-    timeout the call fails, is retried like any dropped connection, and then stops with one line.
-    A timeout already set on the session is kept. Seconds: $TWCASUAL_HUB_TIMEOUT (default 120).
-    """
-    from huggingface_hub import get_session
-
-    raw = os.environ.get(TIMEOUT_ENV, "")
-    try:
-        seconds = float(raw) if raw.strip() else DEFAULT_TIMEOUT_S
-    except ValueError:
-        seconds = -1.0
-    if not seconds > 0:
-        raise ConfigError(f"{TIMEOUT_ENV}={raw!r}: expected a number of seconds above 0")
-    client = get_session()
-    current = client.timeout
-    if all(getattr(current, part) is None for part in ("connect", "read", "write", "pool")):
-        client.timeout = type(current)(seconds)
-
-
-def _transient(err: BaseException) -> bool:
-    status = _status(err)
-    if status is not None:
-        return status in (408, 409, 412, 429) or status >= 500
-    return not isinstance(err, (OSError, ValueError))  # timeouts, dropped connections
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    """How often and how long to wait before retrying a Hub call (tiny in tests)."""
-
-    attempts: int = 5
-    base_delay: float = 2.0
-    max_delay: float = 60.0
-    sleep: Callable[[float], None] = time.sleep
-
-    def delay(self, attempt: int, err: BaseException | None = None) -> float:
-        """Return the wait before retry number `attempt` (1-based), honouring Retry-After."""
-        wait = min(self.max_delay, self.base_delay * 2 ** (attempt - 1))
-        headers = getattr(getattr(err, "response", None), "headers", None) or {}
-        try:
-            return max(wait, min(self.max_delay, float(headers.get("Retry-After", 0))))
-        except (TypeError, ValueError):
-            return wait
 
 
 @dataclass(frozen=True)
@@ -211,78 +112,10 @@ class PushResult:
 
 
 def _version_key(version: str) -> tuple[int, int, int, int, str]:
-    match = _SEMVER.match(version)
+    match = SEMVER.match(version)
     assert match is not None
     major, minor, patch, pre = match.groups()
     return int(major), int(minor), int(patch), 0 if pre else 1, pre or ""
-
-
-def read_manifest(out_dir: Path) -> dict[str, Any]:
-    """Read and shape-check OUT/manifest.json."""
-    path = out_dir / MANIFEST
-    if not path.is_file():
-        raise InputError(f"{out_dir.name}: no {MANIFEST}; build the folder with `twcasual build` first")
-    try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as err:
-        raise InputError(f"{out_dir.name}/{MANIFEST} cannot be read ({type(err).__name__})") from None
-    version = manifest.get("dataset", {}).get("version") if isinstance(manifest, dict) else None
-    if manifest.get("format") != 1 or not isinstance(manifest.get("files"), dict):
-        raise InputError(f"{out_dir.name}/{MANIFEST}: not a format-1 twcasual manifest")
-    if not isinstance(version, str) or not _SEMVER.match(version):
-        raise InputError(f"{out_dir.name}/{MANIFEST}: dataset.version {version!r} is not a semver like 1.2.0")
-    return manifest
-
-
-def verify_release(out_dir: Path, *, load: bool = True) -> dict[str, Any]:
-    """Check OUT before anything is sent: files match the manifest, every card config loads."""
-    manifest = read_manifest(out_dir)
-    listed: dict[str, Any] = manifest["files"]
-    on_disk = {k: v for k, v in folder_files(out_dir).items() if k != MANIFEST}
-    if extra := sorted(set(on_disk) - set(listed)):
-        raise InputError(f"{out_dir.name}: {extra[0]} is not in {MANIFEST} ({len(extra)} such files)")
-    for name, entry in sorted(listed.items()):
-        path = on_disk.get(name)
-        if path is None:
-            raise InputError(f"{out_dir.name}: {name} is listed in {MANIFEST} but missing")
-        if path.stat().st_size != entry.get("size") or file_sha256(path) != entry.get("sha256"):
-            raise InputError(f"{out_dir.name}: {name} does not match its size/sha256 in {MANIFEST}")
-    from huggingface_hub.repocard import metadata_load
-
-    try:
-        card = metadata_load(out_dir / "README.md") if (out_dir / "README.md").is_file() else None
-    except Exception as err:  # noqa: BLE001 - a YAML error of any kind is the card's fault
-        raise InputError(f"{out_dir.name}/README.md: the YAML header cannot be read ({type(err).__name__})") from None
-    configs = [c.get("config_name") for c in (card or {}).get("configs", [])]
-    built = {n: {s: k for s, k in c.get("splits", {}).items() if k} for n, c in manifest.get("configs", {}).items()}
-    if unlisted := sorted(n for n, splits in built.items() if splits and n not in configs):
-        raise InputError(f"{out_dir.name}/README.md: config {unlisted[0]!r} has rows but no entry in `configs:`")
-    mixed: dict[str, int] = {}
-    for splits in built.values():
-        for split, rows in splits.items():
-            mixed[split] = mixed.get(split, 0) + rows
-    for name in configs:
-        # the card's `all` config mixes every recipe's records: its rows are their sums
-        expected = mixed if name == ALL_CONFIG and name not in built else built.get(name)
-        if expected is None:
-            raise InputError(f"{out_dir.name}: card config {name!r} is not in {MANIFEST}")
-        if load and _load_counts(out_dir, name) != expected:
-            raise InputError(f"{out_dir.name}: load_dataset(OUT, {name!r}) rows differ from {MANIFEST} {expected}")
-    return manifest
-
-
-def _load_counts(out_dir: Path, config: str) -> dict[str, int]:
-    from datasets import load_dataset
-
-    with tempfile.TemporaryDirectory(prefix="twcasual-load-") as cache:  # a fresh cache: no stale reads
-        try:
-            loaded = load_dataset(str(out_dir), config, cache_dir=cache)
-        except Exception as err:  # noqa: BLE001 - any loader failure is the folder's fault here
-            first = str(err).strip().splitlines()[0] if str(err).strip() else ""
-            raise InputError(
-                f"{out_dir.name}: load_dataset(OUT, {config!r}) failed: {type(err).__name__}: {first}"
-            ) from None
-        return {split: ds.num_rows for split, ds in loaded.items()}
 
 
 def _differences(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
@@ -326,7 +159,7 @@ def plan_release(out_dir: Path, repo_id: str, remote: RemoteState) -> ReleasePla
             f"{repo_id} already holds version {version} with different data ({len(diff)} files differ, e.g."
             f" {diff[0]}); changed data needs a new version: raise it in the build config and rebuild"
         )
-    released = [t[1:] for t in remote.tags if t.startswith("v") and _SEMVER.match(t[1:])]
+    released = [t[1:] for t in remote.tags if t.startswith("v") and SEMVER.match(t[1:])]
     if released and _version_key(max(released, key=_version_key)) >= _version_key(version):
         newest = max(released, key=_version_key)
         raise TwcasualError(f"version {version} is not newer than v{newest} on {repo_id}; raise the dataset version")
@@ -358,15 +191,6 @@ def read_remote_state(api: HfApi, repo_id: str) -> RemoteState:
     return RemoteState(True, info.sha, files, tags, manifest, info.private)
 
 
-def _login_token() -> str | None:
-    try:
-        from huggingface_hub import get_token
-
-        return get_token()
-    except Exception:  # noqa: BLE001 - only used to scrub output; no token is fine
-        return None
-
-
 def push(
     out_dir: Path,
     repo_id: str,
@@ -385,7 +209,7 @@ def push(
     if not _REPO_ID.match(repo_id):
         raise ConfigError(f"--repo {repo_id!r}: expected a Hub dataset id like org/name")
     api_token = getattr(api, "token", None)
-    secrets = (token, api_token if isinstance(api_token, str) else None, _login_token())
+    secrets = (token, api_token if isinstance(api_token, str) else None, login_token())
     secret = next((t for t in secrets if t), None)
 
     def say(message: str) -> None:
@@ -411,7 +235,7 @@ def _retrying(call: Callable[[], Any], retry: RetryPolicy, say: Callable[[str], 
         try:
             return call()
         except hub_errors() as err:
-            if not _transient(err) or attempt == retry.attempts:
+            if not is_transient(err) or attempt == retry.attempts:
                 raise
             say(f"{what} failed ({describe_error(err, secret)}); retry {attempt} of {retry.attempts - 1}")
             retry.sleep(retry.delay(attempt, err))
@@ -459,7 +283,7 @@ def _push(
             break
         except hub_errors() as err:
             attempt += 1
-            if not _transient(err) or attempt >= retry.attempts:
+            if not is_transient(err) or attempt >= retry.attempts:
                 raise
             # The commit may have landed even though we got no answer: look before trying again.
             say(f"commit attempt {attempt} failed ({describe_error(err, secret)}); re-reading {repo_id}")
@@ -491,7 +315,7 @@ def _tag(
                            repo_type="dataset")
             return
         except hub_errors() as err:
-            if _status(err) == 409 or _transient(err):
+            if status_of(err) == 409 or is_transient(err):
                 # An earlier attempt may have made it, or someone else did: look, never overwrite.
                 refs = _retrying(lambda: api.list_repo_refs(repo_id, repo_type="dataset"), retry, say,
                                  "reading tags", secret)
@@ -503,7 +327,7 @@ def _tag(
                         f"tag {tag} appeared on {repo_id} at {existing[:12]}, not at the release commit"
                         f" {commit[:12]}; it is left as it is"
                     ) from None
-            if not _transient(err) or attempt == retry.attempts:
+            if not is_transient(err) or attempt == retry.attempts:
                 raise TwcasualError(
                     f"the {tag} release commit {commit[:12]} is on {repo_id} but tagging failed"
                     f" ({describe_error(err, secret)}); run the same push again to add the tag"

@@ -19,16 +19,9 @@ from fake_hub import FakeHub, write_release
 
 from builder.changelog import compute_changelog, load_previous
 from builder.errors import InputError, TwcasualError
-from builder.hub import (
-    RemoteState,
-    RetryPolicy,
-    add_push_command,
-    plan_release,
-    push,
-    read_manifest,
-    scrub,
-    verify_release,
-)
+from builder.hub import RemoteState, add_push_command, plan_release, push
+from builder.hubcalls import RetryPolicy, scrub
+from builder.verify import read_manifest, verify_release
 
 REPO = "twcasual-test/ds"
 TOKEN = "hf_FAKEtokenThatMustNeverLeak0123456789"
@@ -300,7 +293,7 @@ def test_session_timeout_keeps_a_chosen_one_and_refuses_nonsense(monkeypatch: py
     from huggingface_hub import close_session, get_session
 
     from builder.errors import ConfigError
-    from builder.hub import bound_session_timeout
+    from builder.hubcalls import bound_session_timeout
 
     close_session()
     try:
