@@ -209,8 +209,9 @@ class Pass2Result:
     # recipe -> pairs (with records of it, below its min_particles, given to it without a record)
     recipe_pairs: dict[str, tuple[int, int, int]] = field(default_factory=dict)
 
-    def tables(self) -> dict[tuple[str, str], pa.Table]:
-        """The record tables per (config, split), read back from the parcel file if there is one."""
+    def take_tables(self) -> dict[tuple[str, str], pa.Table]:
+        """The record tables per (config, split), read back from the parcel files if there are
+        any. Call it once: each parcel file is removed as it is read."""
         return self.packed.unpack() if isinstance(self.packed, _Parcel) else self.packed
 
 

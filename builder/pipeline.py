@@ -217,7 +217,7 @@ class _Run:
         try:
             for part in workers.map(records_batch, jobs):
                 self.timings.merge(part.timings)
-                for (recipe_name, split), table in part.tables().items():
+                for (recipe_name, split), table in part.take_tables().items():
                     writer.write(recipe_name, split, table)
                 for index, made in part.records_per_pair:
                     self.report.files[self.names[files_index[index]]].records += made
