@@ -18,13 +18,15 @@ import hashlib
 import json
 import multiprocessing
 import os
+import signal
 import time
 import uuid
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from multiprocessing.pool import AsyncResult
 from typing import TypeVar
 
 import numpy as np
@@ -35,7 +37,7 @@ from builder.apply import Step, record_id, run_step
 from builder.cache import BuildCache, digest
 from builder.dedup import DedupSettings, pair_features
 from builder.dedupkey import SideFeatures, select_lines
-from builder.errors import RecipeError
+from builder.errors import BuildError, RecipeError
 from builder.export import SCHEMA, examples_table, pairs_table, with_pairs
 from builder.ingest import RawPair
 from builder.normalize import Normalizer
@@ -68,6 +70,18 @@ _STATE: _State | None = None
 def _init(state: _State) -> None:
     global _STATE
     _STATE = state
+
+
+def _init_worker(state: _State) -> None:
+    """Set up a worker process: its state, and the default signal handling of a helper.
+
+    A forked worker inherits the main process's handlers (the staged output's SIGTERM cleanup);
+    the main process alone cleans up, so a worker just ends on SIGTERM, and leaves Ctrl-C to
+    the main process, which then stops the pool.
+    """
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _init(state)
 
 
 @dataclass
@@ -366,7 +380,12 @@ def _records_batch(job: Pass2Job) -> Pass2Result:
 
 
 class Workers:
-    """Map a batch function over batches in order, inline or in a pool of processes."""
+    """Map a batch function over batches in order, inline or in a pool of processes.
+
+    The pool is a `ProcessPoolExecutor` over fork: a worker that dies (killed by the kernel for
+    lack of memory, say) breaks the pool, and the build stops with one line instead of waiting
+    forever for that worker's batch (what a `multiprocessing.Pool` would do).
+    """
 
     def __init__(self, count: int, normalizer: Normalizer, annotator: Annotator,
                  steps: Sequence[Step], skip_errors: bool, dedup: DedupSettings,
@@ -374,12 +393,12 @@ class Workers:
         state = _State(normalizer, annotator, steps, skip_errors, dedup,
                        cache or BuildCache(None), step_keys or [""] * len(steps))
         self.count = count if count > 0 else (os.cpu_count() or 1)
-        self._pool = None
+        self._pool: ProcessPoolExecutor | None = None
         _init(state)
         if self.count > 1:
             # fork: workers inherit loaded recipes (plugins, files) without re-importing them
-            context = multiprocessing.get_context("fork")
-            self._pool = context.Pool(self.count, initializer=_init, initargs=(state,))
+            self._pool = ProcessPoolExecutor(self.count, mp_context=multiprocessing.get_context("fork"),
+                                             initializer=_init_worker, initargs=(state,))
 
     @property
     def pooled(self) -> bool:
@@ -391,20 +410,23 @@ class Workers:
         if self._pool is None:
             yield from map(function, jobs)
             return
-        pending: deque[AsyncResult[R]] = deque()
-        for job in jobs:
-            pending.append(self._pool.apply_async(function, (job,)))
-            # Four batches per worker: results are taken in order, so a deeper queue keeps a
-            # worker busy while the main process waits on a slower batch (2 -> 4: 1M pairs
-            # 83 -> 81 s on 2 cores). Each batch in flight is a few MB at most.
-            if len(pending) >= 4 * self.count:
-                yield pending.popleft().get()
-        while pending:
-            yield pending.popleft().get()
+        pending: deque[Future[R]] = deque()
+        try:
+            for job in jobs:
+                pending.append(self._pool.submit(function, job))
+                # Four batches per worker: results are taken in order, so a deeper queue keeps a
+                # worker busy while the main process waits on a slower batch (2 -> 4: 1M pairs
+                # 83 -> 81 s on 2 cores). Each batch in flight is a few MB at most.
+                if len(pending) >= 4 * self.count:
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
+        except BrokenProcessPool:
+            raise BuildError("a worker process died before finishing its batch (killed, perhaps "
+                             "for lack of memory: try fewer [build] workers or a smaller "
+                             "batch_size); no output was written") from None
 
     def close(self) -> None:
         if self._pool is not None:
-            self._pool.terminate()
-            self._pool.join()
+            self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
-

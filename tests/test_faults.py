@@ -299,3 +299,38 @@ def test_report_accounts_for_every_pair_per_recipe(tmp_path: Path, workers: int)
     for counts in report["recipes"].values():
         assert counts["pairs_with_records"] + counts["pairs_below_min_particles"] \
             + counts["pairs_without_records"] == left == 3
+
+
+_KILLER = textwrap.dedent('''
+    import os
+    import signal
+
+    from builder import Example, recipe
+
+    @recipe("killer", version="0.0.1")
+    def killer(pair, ctx):
+        """Kill the worker process on one pair, as the kernel's out-of-memory killer would."""
+        if "umbrella" in pair.en:
+            os.kill(os.getpid(), signal.SIGKILL)
+        yield Example(instruction="用口語講：", input=pair.en, output=pair.zh)
+''')
+
+
+def test_a_worker_killed_mid_build_fails_the_build_instead_of_hanging(tmp_path: Path) -> None:
+    """A worker process that dies (SIGKILL, e.g. out of memory) stops the build with one line
+    and no output; it must not leave the main process waiting forever for its batch."""
+    import subprocess
+    import sys
+
+    _write_input(tmp_path)
+    (tmp_path / "killer.py").write_text(_KILLER, encoding="utf-8")
+    (tmp_path / "twcasual.toml").write_text(
+        '[input]\npaths = ["pairs.txt"]\n[build]\nworkers = 2\n[recipes."killer.py"]\n',
+        encoding="utf-8")
+    command = [sys.executable, "-m", "builder", "build", "--config", "twcasual.toml",
+               "--out", "out", "--no-cache"]
+    done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert done.returncode != 0
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "worker process" in lines[0] and "Traceback" not in done.stderr
+    assert not (tmp_path / "out").exists()
