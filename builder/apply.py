@@ -118,7 +118,7 @@ def run_step(pair: Pair, step: Step) -> list[tuple[Example, str]]:
     A recipe that raises or yields a malformed example raises RecipeError naming the recipe,
     its version and the pair's file and line.
     """
-    if step.min_particles and not step.wants(pair):
+    if not step.wants(pair):
         return []
     recipe = step.recipe
     try:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pickle
 from bisect import bisect_right
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import BinaryIO
 
@@ -36,7 +36,8 @@ def load_pairs(data: bytes) -> list[Pair]:
 
 
 class Spool:
-    """Append batches of pairs, read them back in order, or fetch one pair by index."""
+    """Append pickled batches of pairs, say where each batch lies (workers read their own), or
+    fetch one pair by index."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -45,11 +46,6 @@ class Spool:
         self._starts: list[int] = []
         self.count = 0
         self._cached: tuple[int, list[Pair]] | None = None
-
-    def append(self, pairs: Sequence[Pair]) -> None:
-        """Append a batch of pairs."""
-        if pairs:
-            self.append_pickled(len(pairs), dump_pairs(pairs))
 
     def append_pickled(self, count: int, data: bytes) -> None:
         """Append a batch already pickled by `dump_pairs` (in a worker: the main process only copies bytes)."""
@@ -70,18 +66,6 @@ class Spool:
         if self._handle is not None:
             self._handle.close()
             self._handle = None
-
-    def batches(self) -> Iterator[tuple[int, list[Pair]]]:
-        """Yield (index of the first pair, pairs) for every batch, in order."""
-        for start, data in self.pickled_batches():
-            yield start, load_pairs(data)
-
-    def pickled_batches(self) -> Iterator[tuple[int, bytes]]:
-        """Yield (index of the first pair, pickled batch) for every batch, in order."""
-        with self.path.open("rb") as handle:
-            for start, offset, size in self.locations():
-                handle.seek(offset)
-                yield start, handle.read(size)
 
     def locations(self) -> list[tuple[int, int, int]]:
         """(index of the first pair, byte offset, byte size) of every batch, for `read_batch`."""
