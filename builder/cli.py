@@ -45,7 +45,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
     try:
         cache_dir = None if args.no_cache else (config.cache_dir or Path(args.cache_dir))
         result = build(replace(config, cache_dir=None), Path(args.out), skip_errors=args.skip_errors,
-                       progress=bar.update if bar is not None else None, cache_dir=cache_dir)
+                       progress=bar.update if bar is not None else None, cache_dir=cache_dir,
+                       force=args.force)
     finally:
         if bar is not None:
             bar.close()
@@ -102,7 +103,8 @@ def _cmd_release(args: argparse.Namespace) -> int:
         if exists and load_previous(repo) is not None:
             previous = repo
     config = replace(config, previous=previous)
-    build(config, Path(args.out), cache_dir=None if args.no_cache else Path(args.cache_dir))
+    build(config, Path(args.out), cache_dir=None if args.no_cache else Path(args.cache_dir),
+          force=args.force)
     push(Path(args.out), repo, private=args.private, dry_run=args.dry_run)
     return 0
 
@@ -202,6 +204,8 @@ def parser() -> argparse.ArgumentParser:
                    help="input file or folder (repeatable; overrides the config)")
     p.add_argument("--format", choices=["auto", "lines", "tsv", "jsonl"], help="input format (default: by extension)")
     p.add_argument("--out", default="dist", help="output folder (default: dist)")
+    p.add_argument("--force", action="store_true",
+                   help="replace --out even when it is not a previous twcasual output")
     p.add_argument("--export", action="append", choices=["jsonl", "llama-factory"],
                    help="extra export format (repeatable)")
     p.add_argument("--dataset-version", dest="version", help="dataset version (overrides the config)")
@@ -221,6 +225,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--config", help="build config (default: ./twcasual.toml if present)")
     p.add_argument("--repo", help="Hub dataset repo (default: [dataset] repo in the config)")
     p.add_argument("--out", default="dist", help="output folder (default: dist)")
+    p.add_argument("--force", action="store_true",
+                   help="replace --out even when it is not a previous twcasual output")
     p.add_argument("--dataset-version", help="dataset version (overrides the config)")
     p.add_argument("--private", action="store_true", help="create the repo as private")
     p.add_argument("--dry-run", action="store_true", help="build, then print the push plan; send nothing")

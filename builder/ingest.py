@@ -22,6 +22,7 @@ from typing import BinaryIO
 import jsonlines
 
 from builder.errors import ConfigError, InputError
+from builder.output import is_twcasual_output
 from builder.types import SetAside, Source
 
 __all__ = [
@@ -184,6 +185,10 @@ def discover(inputs: Sequence[Path], format: str = "auto") -> Discovery:
     names: dict[str, Path] = {}
     for given in inputs:
         path = Path(given)
+        output = _inside_output(path)
+        if output is not None:
+            raise InputError(f"{given}: {'is' if output == path else 'lies inside'} a twcasual output "
+                             f"({output}); a build never reads its own outputs back")
         if path.is_dir():
             candidates, passed_over = _walk(path)
             skipped.extend(passed_over)
@@ -209,6 +214,14 @@ def discover(inputs: Sequence[Path], format: str = "auto") -> Discovery:
     return found
 
 
+def _inside_output(path: Path) -> Path | None:
+    """The twcasual output folder that `path` is or lies in, if any."""
+    for folder in (path, *path.absolute().parents) if path.is_dir() else path.absolute().parents:
+        if is_twcasual_output(folder):
+            return folder
+    return None
+
+
 def _unreadable_folder(exc: OSError) -> None:
     # os.walk skips folders it cannot list unless told otherwise: that would drop data silently.
     raise InputError(f"{exc.filename}: cannot read: {exc.strerror or exc}") from exc
@@ -219,8 +232,11 @@ def _walk(root: Path) -> tuple[list[tuple[str, Path]], list[str]]:
     files: list[tuple[str, Path]] = []
     skipped: list[str] = []
     for folder, dirs, filenames in os.walk(root, onerror=_unreadable_folder):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]  # .git, .cache: never data
         rel = Path(folder).relative_to(root)
+        outputs = [d for d in dirs if not d.startswith(".") and is_twcasual_output(Path(folder) / d)]
+        skipped.extend(f"{(rel / d).as_posix()}/ (a twcasual output)" for d in outputs)
+        # .git, .cache: never data; twcasual outputs: never read back as input
+        dirs[:] = [d for d in dirs if not d.startswith(".") and d not in outputs]
         for filename in filenames:
             if filename.startswith("."):
                 continue

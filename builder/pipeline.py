@@ -35,7 +35,7 @@ from builder.errors import BuildError, ConfigError
 from builder.export import ShardWriter
 from builder.formats import write_exports
 from builder.manifest import MANIFEST, Signature, file_sha256, write_json, write_manifest
-from builder.output import staged_output
+from builder.output import check_target, staged_output
 from builder.registry import Registry, default_registry
 from builder.report import BuildReport, FileReport
 from builder.split import LeakChecker, LeakReport, assign_splits, write_splits
@@ -94,20 +94,26 @@ def build(
     skip_errors: bool = False,
     progress: Progress | None = None,
     cache_dir: Path | None = None,
+    force: bool = False,
 ) -> BuildResult:
     """Build the dataset described by `config` into `out`, atomically.
 
-    `cache_dir` (or the config's `[build] cache_dir`) turns the build cache on.
+    `cache_dir` (or the config's `[build] cache_dir`) turns the build cache on. `out` is
+    replaced only when it is a previous twcasual output (or empty, or `force`); see
+    `builder.output.check_target` for the folders that are refused even with `force`.
     """
     if not config.inputs:
         raise ConfigError("no input: give --input PATH or [input] paths in the config")
+    cache_dir = cache_dir or config.cache_dir
+    guarded = [*config.inputs, *([cache_dir] if cache_dir else [])]
+    check_target(out, inputs=guarded, force=force)  # before any work: a refusal costs nothing
     registry = registry or default_registry()
     steps = select_steps(config, registry)
     annotator = get_annotator(config.annotate_backend, **dict(config.annotate_options))
     dedup_settings = DedupSettings.from_mapping(config.dedup)
     previous = load_previous(config.previous) if config.previous else None
     files = ingest.discover(list(config.inputs), config.input_format)
-    cache = BuildCache(cache_dir or config.cache_dir)
+    cache = BuildCache(cache_dir)
     run = _Run(config, steps, annotator.name, dedup_settings, previous, files, cache, progress)
     run.file_shas = [file_sha256(f.path) for f in files]
     run.file_keys = [
@@ -122,7 +128,7 @@ def build(
     workers = Workers(config.workers, normalize.Normalizer(), annotator, steps, skip_errors,
                       dedup_settings, cache, step_keys)
     try:
-        with staged_output(out) as stage:
+        with staged_output(out, inputs=guarded, force=force) as stage:
             if cache.restore_output(output_key, stage):
                 run.restored(stage)
             else:

@@ -78,8 +78,8 @@ def test_failed_build_leaves_the_previous_output_untouched(tmp_path: Path) -> No
     out = tmp_path / "out"
     out.mkdir()
     (out / "earlier.txt").write_text("an earlier build\n", encoding="utf-8")
-    with pytest.raises(RecipeError):
-        build(config, out, registry=_registry(_raises, "fragile"))
+    with pytest.raises(RecipeError):  # force: `out` is not a twcasual output, replacing it is asked for
+        build(config, out, registry=_registry(_raises, "fragile"), force=True)
     assert [p.name for p in out.iterdir()] == ["earlier.txt"]
     assert (out / "earlier.txt").read_text(encoding="utf-8") == "an earlier build\n"
     assert _leftovers(tmp_path) == []

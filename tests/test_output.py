@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -19,11 +20,22 @@ def _siblings(out: Path) -> list[str]:
     return sorted(p.name for p in out.parent.iterdir() if p.name != out.name)
 
 
+def _previous_output(out: Path, files: dict[str, str] | None = None) -> None:
+    """Make `out` look like an earlier build: its files and a manifest that lists them."""
+    files = files or {"old.txt": "old"}
+    out.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        (out / name).parent.mkdir(parents=True, exist_ok=True)
+        (out / name).write_text(text)
+    listed = {name: {"sha256": "0" * 64, "size": len(text.encode())} for name, text in files.items()}
+    (out / "manifest.json").write_text(json.dumps(
+        {"format": 1, "twcasual_version": "0.1.0", "signature": "test", "files": listed}))
+
+
 def test_success_replaces_previous_output(tmp_path: Path) -> None:
     """A finished build swaps its staging folder in and leaves nothing else beside OUT."""
     out = tmp_path / "dist"
-    out.mkdir()
-    (out / "old.txt").write_text("old")
+    _previous_output(out)
     with staged_output(out) as stage:
         (stage / "new.txt").write_text("new")
         assert not (out / "new.txt").exists()
@@ -34,8 +46,7 @@ def test_success_replaces_previous_output(tmp_path: Path) -> None:
 def test_failure_keeps_previous_output(tmp_path: Path) -> None:
     """An exception inside the build removes the staging folder and keeps OUT as it was."""
     out = tmp_path / "dist"
-    out.mkdir()
-    (out / "old.txt").write_text("old")
+    _previous_output(out)
     with pytest.raises(RuntimeError):
         with staged_output(out) as stage:
             (stage / "half.txt").write_text("half")
@@ -81,8 +92,7 @@ with staged_output(Path(sys.argv[1])) as stage:
 def test_killed_build_leaves_previous_output_intact(tmp_path: Path, how: int) -> None:
     """SIGTERM cleans up at once; after SIGKILL the next build sweeps the leftover folder."""
     out = tmp_path / "dist"
-    out.mkdir()
-    (out / "old.txt").write_text("old")
+    _previous_output(out)
     proc = subprocess.Popen([sys.executable, "-c", _KILLED_BUILD, str(out)], stdout=subprocess.PIPE,
                             text=True)
     assert proc.stdout is not None and proc.stdout.readline().strip() == "staged"
