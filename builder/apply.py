@@ -10,8 +10,8 @@ from types import MappingProxyType
 from typing import Any
 
 from builder.errors import RecipeError
-from builder.normalize import looks_simplified
 from builder.registry import Recipe, RecipeContext
+from builder.text.script import looks_simplified
 from builder.types import Example, Pair, Record
 
 __all__ = ["Step", "apply_recipes", "apply_step", "check_example", "extra_json", "record_id", "run_step"]

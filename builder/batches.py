@@ -39,12 +39,11 @@ from builder.dedup import DedupSettings, pair_features
 from builder.dedupkey import SideFeatures, select_lines
 from builder.errors import BuildError, RecipeError
 from builder.export import SCHEMA, examples_table, pairs_table, with_pairs
-from builder.ingest import RawPair
-from builder.normalize import Normalizer
 from builder.spool import dump_pairs, read_batch
 from builder.style_stats import StyleStats
+from builder.text.normalize import Normalizer
 from builder.timing import Timings
-from builder.types import Example, Pair, SetAside, Source
+from builder.types import Example, Pair, RawPair, SetAside, Source
 
 __all__ = ["Pass1Result", "Pass2Job", "Pass2Result", "Workers", "annotate_batch", "paused_gc",
            "records_batch"]

@@ -22,7 +22,6 @@ from typing import Any, TypeVar
 import numpy as np
 
 import builder
-from builder import ingest, normalize
 from builder.annotate import get_annotator
 from builder.apply import Step
 from builder.batches import Pass1Result, Pass2Job, Workers, annotate_batch, paused_gc, records_batch
@@ -34,6 +33,8 @@ from builder.dedup import Deduplicator, DedupResult, DedupSettings
 from builder.errors import BuildError, ConfigError
 from builder.export import ShardWriter
 from builder.formats import write_exports
+from builder.ingest.discover import discover
+from builder.ingest.readers import FileStats, InputFile, read_file
 from builder.manifest import MANIFEST, Signature, file_sha256, write_json, write_manifest
 from builder.output import check_target, staged_output
 from builder.registry import Registry, default_registry
@@ -41,8 +42,9 @@ from builder.report import BuildReport, FileReport
 from builder.split import LeakChecker, LeakReport, assign_splits, write_splits
 from builder.spool import Spool
 from builder.style_stats import StyleStats
+from builder.text.normalize import Normalizer
 from builder.timing import Timings
-from builder.types import SetAside
+from builder.types import RawPair, SetAside
 
 __all__ = ["BuildResult", "build", "select_steps"]
 
@@ -112,7 +114,7 @@ def build(
     annotator = get_annotator(config.annotate_backend, **dict(config.annotate_options))
     dedup_settings = DedupSettings.from_mapping(config.dedup)
     previous = load_previous(config.previous) if config.previous else None
-    files = ingest.discover(list(config.inputs), config.input_format)
+    files = discover(list(config.inputs), config.input_format)
     cache = BuildCache(cache_dir)
     run = _Run(config, steps, annotator.name, dedup_settings, previous, files, cache, progress)
     run.file_shas = [file_sha256(f.path) for f in files]
@@ -125,7 +127,7 @@ def build(
     output_key = digest("output", run.file_keys, step_keys, _card_fields(config),
                         config.ratios, config.formats, config.shard_rows,
                         previous.signature if previous else "", skip_errors)
-    workers = Workers(config.workers, normalize.Normalizer(), annotator, steps, skip_errors,
+    workers = Workers(config.workers, Normalizer(), annotator, steps, skip_errors,
                       dedup_settings, cache, step_keys)
     try:
         with staged_output(out, inputs=guarded, force=force) as stage:
@@ -150,7 +152,7 @@ class _Run:
 
     def __init__(self, config: BuildConfig, steps: Sequence[Step], annotator: str,
                  dedup: DedupSettings, previous: PreviousRelease | None,
-                 files: Sequence[ingest.InputFile], cache: BuildCache,
+                 files: Sequence[InputFile], cache: BuildCache,
                  progress: Progress | None) -> None:
         self.config, self.steps, self.annotator = config, steps, annotator
         self.dedup_settings, self.previous, self.files = dedup, previous, files
@@ -273,7 +275,7 @@ class _Run:
         with self.timings.stage(stage):
             return function()
 
-    def _pass1(self, index: int, f: ingest.InputFile, workers: Workers) -> Iterator[Pass1Result]:
+    def _pass1(self, index: int, f: InputFile, workers: Workers) -> Iterator[Pass1Result]:
         """Yield one file's pass-1 batches (cached, or computed and cached) and account for it."""
         cached = self.cache.read_pass1(self.file_keys[index])
         if cached is not None:
@@ -313,13 +315,13 @@ class _Run:
         for item in done.set_aside:
             self.report.add_set_aside(item)
 
-    def _raw_batches(self, index: int, f: ingest.InputFile, file_report: FileReport,
-                     set_aside: list[SetAside]) -> Iterator[list[tuple[int, ingest.RawPair]]]:
+    def _raw_batches(self, index: int, f: InputFile, file_report: FileReport,
+                     set_aside: list[SetAside]) -> Iterator[list[tuple[int, RawPair]]]:
         """Stream one file in batches of `(file index, raw pair)`; account for every line read."""
-        stats = ingest.FileStats()
-        batch: list[tuple[int, ingest.RawPair]] = []
+        stats = FileStats()
+        batch: list[tuple[int, RawPair]] = []
         started = time.perf_counter()
-        for item in ingest.read_file(f, stats):
+        for item in read_file(f, stats):
             if isinstance(item, SetAside):
                 set_aside.append(item)
                 continue

@@ -44,10 +44,9 @@ from builder.annotate import annotate as annotate_zh
 from builder.apply import Step, apply_recipes
 from builder.errors import RecipeError
 from builder.export import SCHEMA, records_to_table
-from builder.ingest import RawPair
-from builder.normalize import Normalizer
 from builder.registry import Recipe, Registry
-from builder.types import Pair, Record, SetAside, Source
+from builder.text.normalize import Normalizer
+from builder.types import Pair, RawPair, Record, SetAside, Source
 
 __all__ = [
     "CheckReport",

@@ -1,8 +1,8 @@
 """The small frozen types that flow through the pipeline.
 
-A `Pair` comes out of ingest and normalisation, gets a `Style` from the annotator, goes into
-each recipe, and every `Example` a recipe yields becomes one `Record` (the core adds ids and
-provenance). Frozen, so one stage or recipe cannot change what the next one sees.
+A `RawPair` comes out of ingest and becomes a `Pair` in normalisation; the pair gets a `Style`
+from the annotator, goes into each recipe, and every `Example` a recipe yields becomes one
+`Record` (the core adds ids and provenance). Frozen, so one stage or recipe cannot change what the next one sees.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-__all__ = ["Source", "Span", "Style", "Pair", "Example", "Record", "SetAside"]
+__all__ = ["Source", "RawPair", "Span", "Style", "Pair", "Example", "Record", "SetAside"]
 
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
 
@@ -31,6 +31,19 @@ class Source:
     def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
         # positional rebuild: much faster than the generic dataclass pickling (spool, workers)
         return (Source, (self.file, self.en_line, self.zh_line))
+
+
+@dataclass(frozen=True, slots=True)
+class RawPair:
+    """An English text and its zh text as read, before normalisation."""
+
+    en: str
+    zh: str
+    source: Source
+
+    def __reduce__(self) -> tuple[type, tuple[str, str, Source]]:
+        # positional rebuild: raw pairs cross to worker processes by the million (hot path)
+        return (RawPair, (self.en, self.zh, self.source))
 
 
 @dataclass(frozen=True, slots=True)

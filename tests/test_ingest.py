@@ -11,18 +11,10 @@ from pathlib import Path
 import pytest
 
 from builder.errors import ConfigError, InputError
-from builder.ingest import (
-    REASONS,
-    REJECTED_REASONS,
-    UNPAIRED_REASONS,
-    FileStats,
-    InputFile,
-    RawPair,
-    discover,
-    line_language,
-    read_file,
-)
-from builder.types import SetAside, Source
+from builder.ingest.discover import discover
+from builder.ingest.readers import REASONS, REJECTED_REASONS, UNPAIRED_REASONS, FileStats, InputFile, read_file
+from builder.text.language import line_language
+from builder.types import RawPair, SetAside, Source
 
 EN1 = "The train to Hualien leaves at 7:40 tomorrow morning."
 ZH1 = "明天早上7:40的火車去花蓮喔，不要遲到啦"
@@ -216,7 +208,7 @@ def test_io_error_while_reading_raises_one_line_input_error(
 ) -> None:
     """An OSError in the middle of a file becomes a one-line InputError naming the file."""
     path = tmp_path / "disk.txt"
-    monkeypatch.setattr("builder.ingest.open", lambda *a, **k: _FailingFile(), raising=False)
+    monkeypatch.setattr("builder.ingest.readers.open", lambda *a, **k: _FailingFile(), raising=False)
     items = read_file(InputFile(path=path, name="disk.txt", format="lines"))
     with pytest.raises(InputError) as info:
         list(items)
@@ -232,7 +224,7 @@ def test_permission_error_raises_one_line_input_error(
         raise PermissionError(errno.EACCES, "Permission denied")
 
     path = tmp_path / "locked.tsv"
-    monkeypatch.setattr("builder.ingest.open", refuse, raising=False)
+    monkeypatch.setattr("builder.ingest.readers.open", refuse, raising=False)
     with pytest.raises(InputError) as info:
         list(read_file(InputFile(path=path, name="locked.tsv", format="tsv")))
     assert str(info.value) == f"{path}: cannot read: Permission denied"

@@ -7,19 +7,10 @@ import pickle
 
 import pytest
 
-from builder import normalize
-from builder.ingest import RawPair
-from builder.normalize import (
-    Converter,
-    Normalizer,
-    english_warnings,
-    looks_simplified,
-    normalize_en,
-    normalize_zh,
-    pair_id,
-    widen_punctuation,
-)
-from builder.types import Pair, SetAside, Source
+from builder.text import normalize
+from builder.text.normalize import Normalizer, english_warnings, normalize_en, normalize_zh, pair_id, widen_punctuation
+from builder.text.script import Converter, looks_simplified
+from builder.types import Pair, RawPair, SetAside, Source
 
 SOURCE = Source("news/day1.txt", 3, 4)
 
@@ -242,7 +233,7 @@ def test_normalizer_keeps_a_bounded_number_of_warnings(monkeypatch: pytest.Monke
 
 def test_invisible_characters_are_removed_but_emoji_joiners_kept() -> None:
     """A stray BOM, zero-width space or soft hyphen goes; the emoji zero-width joiner stays."""
-    from builder.normalize import normalize_en
+    from builder.text.normalize import normalize_en
 
     assert normalize_en("\ufeffThe bus\u200b is late.") == "The bus is late."
     assert normalize_en("co\u00adoperate") == "cooperate"

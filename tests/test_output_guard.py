@@ -131,7 +131,7 @@ def test_symlinked_output_is_refused(corpus: Path, tmp_path: Path,
 
 def test_outputs_inside_an_input_folder_are_never_read_back(corpus: Path, tmp_path: Path) -> None:
     """A twcasual output lying in an input folder is skipped (and said so), not read as input."""
-    from builder.ingest import discover
+    from builder.ingest.discover import discover
 
     out = tmp_path / "elsewhere"
     assert _build("--input", str(corpus), "--out", str(out), "--export", "jsonl") == 0

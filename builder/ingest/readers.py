@@ -11,10 +11,8 @@ Accounting, per file: `read_file(f, stats)` fills a `FileStats`; once the iterat
 from __future__ import annotations
 
 import json
-import os
-import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -22,19 +20,17 @@ from typing import BinaryIO
 import jsonlines
 
 from builder.errors import ConfigError, InputError
-from builder.output import is_twcasual_output
-from builder.types import SetAside, Source
+from builder.text.language import has_chinese, line_language
+from builder.types import RawPair, SetAside, Source
 
 __all__ = [
+    "EXTENSIONS",
     "FORMATS",
     "REASONS",
+    "REJECTED_REASONS",
     "UNPAIRED_REASONS",
-    "Discovery",
     "FileStats",
     "InputFile",
-    "RawPair",
-    "discover",
-    "line_language",
     "read_file",
 ]
 
@@ -60,19 +56,6 @@ REASONS = UNPAIRED_REASONS | REJECTED_REASONS
 
 _MAX_TEXT = 200  # characters of a set-aside line kept for the report
 _BOM = b"\xef\xbb\xbf"
-
-
-@dataclass(frozen=True, slots=True)
-class RawPair:
-    """An English text and its zh text as read, before normalisation."""
-
-    en: str
-    zh: str
-    source: Source
-
-    def __reduce__(self) -> tuple[type, tuple[str, str, Source]]:
-        # positional rebuild: raw pairs cross to worker processes by the million (hot path)
-        return (RawPair, (self.en, self.zh, self.source))
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,142 +95,6 @@ class FileStats:
     def adds_up(self) -> bool:
         """Check lines == lines_per_pair * pairs + unpaired + rejected."""
         return self.lines == self.lines_per_pair * self.pairs + self.unpaired + self.rejected
-
-
-class Discovery(list[InputFile]):
-    """The files `discover` found, in build order, plus `skipped`: names it passed over."""
-
-    __slots__ = ("skipped",)
-
-    def __init__(self, files: Iterable[InputFile] = (), skipped: Iterable[str] = ()) -> None:
-        super().__init__(files)
-        self.skipped: tuple[str, ...] = tuple(skipped)
-
-
-# --- language -------------------------------------------------------------------------------
-
-_CJK = (
-    "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # Han (incl. ext. A, compatibility)
-    "\u3100-\u312f\u31a0-\u31bf"  # bopomofo: casual zh-TW writes ㄋㄟ, ㄅㄅ
-    "\U00020000-\U0003134f"  # Han extensions B-H
-)
-_NOT_CJK = re.compile(f"[^{_CJK}]+")
-_CJK_CHAR = re.compile(f"[{_CJK}]")
-_NOT_LATIN = re.compile("[^A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]+")
-# Weigh a hanzi like a short English word: parallel en/zh text runs about three Latin letters
-# per hanzi. Up to ZH_WEIGHT letters per hanzi, the hanzi clearly carry the line: Chinese, however
-# many English terms it borrows. Beyond EN_WEIGHT letters per hanzi, it is English with a name in
-# it. In between (a zh line of product names, an English line with several hanzi names), English
-# function words decide: casual zh lines borrow nouns, not "the/to/at". tests/test_ingest.py
-# holds the lines these numbers were chosen on.
-ZH_WEIGHT = 2
-EN_WEIGHT = 8
-_FUNCTION_WORD = re.compile(
-    r"\b(?:the|a|an|to|of|in|on|at|is|are|was|were|be|will|would|can|could|should|and|or|"
-    r"for|with|from|by|that|this|it|you|we|they|he|she|i|me|my|your|our|his|her|their|"
-    r"please|has|have|had|not|do|does|did)\b",
-    re.IGNORECASE,
-)
-
-
-_ASCII_LETTER = re.compile("[A-Za-z]")
-
-
-def line_language(text: str) -> str:
-    """Say whether a line is English ("en"), Chinese ("zh") or neither ("unknown")."""
-    if text.isascii():  # most English lines: no CJK possible, skip the counting (hot path)
-        return "en" if _ASCII_LETTER.search(text) else "unknown"
-    cjk = len(_NOT_CJK.sub("", text))
-    latin = len(_NOT_LATIN.sub("", text))
-    if cjk == 0:
-        return "en" if latin else "unknown"
-    if cjk * ZH_WEIGHT >= latin:
-        return "zh"
-    if cjk * EN_WEIGHT < latin:
-        return "en"
-    return "en" if _FUNCTION_WORD.search(text) else "zh"
-
-
-def _has_cjk(text: str) -> bool:
-    return _CJK_CHAR.search(text) is not None
-
-
-# --- discovery ------------------------------------------------------------------------------
-
-
-def discover(inputs: Sequence[Path], format: str = "auto") -> Discovery:
-    """List the files to read from files and folders, in a stable order, with their formats."""
-    if format != "auto" and format not in FORMATS:
-        raise ConfigError(f"unknown input format {format!r} (use lines, tsv or jsonl)")
-    found = Discovery()
-    skipped: list[str] = []
-    seen: set[Path] = set()
-    names: dict[str, Path] = {}
-    for given in inputs:
-        path = Path(given)
-        output = _inside_output(path)
-        if output is not None:
-            raise InputError(f"{given}: {'is' if output == path else 'lies inside'} a twcasual output "
-                             f"({output}); a build never reads its own outputs back")
-        if path.is_dir():
-            candidates, passed_over = _walk(path)
-            skipped.extend(passed_over)
-        elif path.exists():
-            if format == "auto" and path.suffix.lower() not in EXTENSIONS:
-                raise InputError(f"{given}: unknown input format (use --format lines|tsv|jsonl)")
-            candidates = [(path.name, path)]
-        else:
-            raise InputError(f"{given}: no such file or folder")
-        for name, file in candidates:
-            real = file.resolve()
-            if real in seen:  # the same file named twice: reading it again only makes duplicates
-                continue
-            if name in names:
-                raise InputError(f"{file}: same name {name!r} as {names[name]}; rename one")
-            seen.add(real)
-            names[name] = file
-            # In a folder only known extensions are picked; an explicit format then says how
-            # to parse them (and any explicitly named file).
-            fmt = EXTENSIONS[file.suffix.lower()] if format == "auto" else format
-            found.append(InputFile(path=file.absolute(), name=name, format=fmt))
-    found.skipped = tuple(skipped)
-    return found
-
-
-def _inside_output(path: Path) -> Path | None:
-    """The twcasual output folder that `path` is or lies in, if any."""
-    for folder in (path, *path.absolute().parents) if path.is_dir() else path.absolute().parents:
-        if is_twcasual_output(folder):
-            return folder
-    return None
-
-
-def _unreadable_folder(exc: OSError) -> None:
-    # os.walk skips folders it cannot list unless told otherwise: that would drop data silently.
-    raise InputError(f"{exc.filename}: cannot read: {exc.strerror or exc}") from exc
-
-
-def _walk(root: Path) -> tuple[list[tuple[str, Path]], list[str]]:
-    """Return (name, path) of readable-format files under root, sorted by name, and the rest."""
-    files: list[tuple[str, Path]] = []
-    skipped: list[str] = []
-    for folder, dirs, filenames in os.walk(root, onerror=_unreadable_folder):
-        rel = Path(folder).relative_to(root)
-        outputs = [d for d in dirs if not d.startswith(".") and is_twcasual_output(Path(folder) / d)]
-        skipped.extend(f"{(rel / d).as_posix()}/ (a twcasual output)" for d in outputs)
-        # .git, .cache: never data; twcasual outputs: never read back as input
-        dirs[:] = [d for d in dirs if not d.startswith(".") and d not in outputs]
-        for filename in filenames:
-            if filename.startswith("."):
-                continue
-            name = (rel / filename).as_posix()
-            if Path(filename).suffix.lower() in EXTENSIONS:
-                files.append((name, Path(folder) / filename))
-            else:
-                skipped.append(name)
-    files.sort(key=lambda item: item[0])
-    skipped.sort()
-    return files, skipped
 
 
 # --- reading --------------------------------------------------------------------------------
@@ -330,7 +177,7 @@ def _check_fields(name: str, number: int, en: str, zh: str, row: str) -> RawPair
         return _set_aside(name, number, "missing_field", row)
     # The column says which side is which; only reject what is clearly wrong (swapped columns,
     # an untranslated zh side), not a zh line that leans on English terms.
-    if line_language(en) != "en" or not _has_cjk(zh):
+    if line_language(en) != "en" or not has_chinese(zh):
         return _set_aside(name, number, "wrong_language", row)
     return RawPair(en=en, zh=zh, source=Source(name, number, number))
 

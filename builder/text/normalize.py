@@ -8,24 +8,19 @@ OpenCC, because s2twp rewrites a Taiwan writer's own words (消息→訊息, 支
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import re
 import unicodedata
 
 import hanzidentifier
-import opencc
-from hanzidentifier import helpers as _hanzi
 
-from builder.ingest import RawPair
-from builder.types import Pair, SetAside, Source
+from builder.text.script import BOPOMOFO, CJK_PUNCTUATION, FULL_WIDTH_FORMS, HAN, Converter, char_class, script_of
+from builder.types import Pair, RawPair, SetAside, Source
 
 __all__ = [
     "MAX_WARNINGS",
-    "Converter",
     "Normalizer",
     "english_warnings",
-    "looks_simplified",
     "normalize_en",
     "normalize_zh",
     "pair_id",
@@ -60,8 +55,8 @@ def normalize_en(text: str) -> str:
 
 # What counts as Chinese context for a neighbouring ASCII mark: hanzi, bopomofo, CJK
 # punctuation (「」、。) and full-width forms (，！？（）).
-_HAN = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
-_CJK_CONTEXT = _HAN + "\u3000-\u303f\u3100-\u312f\u31a0-\u31bf\uff01-\uff60"
+_HAN = char_class(HAN)
+_CJK_CONTEXT = char_class(HAN, CJK_PUNCTUATION, BOPOMOFO, FULL_WIDTH_FORMS)
 _ANY_MARK = re.compile(r"[,:;!?()]")
 # A run of marks touching Chinese on either side, except emoticons such as :) ;-) :D.
 _MARK_RUN = re.compile(
@@ -87,69 +82,10 @@ def widen_punctuation(text: str) -> str:
     return _MARK_RUN.sub(_widen, text)
 
 
-# --- script ---------------------------------------------------------------------------------
-
-_SIMPLIFIED_ONLY = frozenset(_hanzi.SIMPLIFIED_CHARACTERS - _hanzi.TRADITIONAL_CHARACTERS)
-_TRADITIONAL_ONLY = frozenset(_hanzi.TRADITIONAL_CHARACTERS - _hanzi.SIMPLIFIED_CHARACTERS)
-_SIMPLIFIED_CHAR = re.compile("[" + "".join(sorted(_SIMPLIFIED_ONLY)) + "]")
-_TRADITIONAL_CHAR = re.compile("[" + "".join(sorted(_TRADITIONAL_ONLY)) + "]")
-
-
-@functools.cache
-def _opencc(config: str) -> opencc.OpenCC:
-    # One converter per config per process (about 15 ms to build); the binding holds the GIL,
-    # so parallel builds use processes, each with its own.
-    return opencc.OpenCC(config)
-
-
-class Converter:
-    """Convert leaked Simplified Chinese to Taiwan Traditional, touching nothing else.
-
-    Holds no OpenCC object itself (they are cached per process), so it pickles to workers.
-    """
-
-    __slots__ = ()
-
-    def to_taiwan(self, text: str) -> str:
-        """Convert a whole Simplified line with s2twp (characters and Taiwan vocabulary)."""
-        return str(_opencc("s2twp.json").convert(text))
-
-    def simplified_chars(self, text: str) -> str:
-        """Convert only the Simplified-only characters, with s2tw, leaving every other one."""
-        # s2tw over the whole line picks each character's form in context (头发 → 頭髮, not
-        # 頭發); we then take only the positions that held a Simplified-only character.
-        whole = str(_opencc("s2tw.json").convert(text))
-        if len(whole) == len(text):
-            return _SIMPLIFIED_CHAR.sub(lambda m: whole[m.start()], text)
-        one = _opencc("s2tw.json").convert
-        return _SIMPLIFIED_CHAR.sub(lambda m: str(one(m.group(0))), text)
-
-
-def _script(text: str) -> tuple[int, int, int]:
-    """Return (hanzidentifier verdict, Simplified-only count, distinct Simplified-only count)."""
-    if not _SIMPLIFIED_CHAR.search(text):
-        # Without a Simplified-only character the verdict cannot be SIMPLIFIED or MIXED, and
-        # every caller only acts on those two: skip hanzidentifier's slower pass (hot path).
-        return hanzidentifier.UNKNOWN, 0, 0
-    verdict = hanzidentifier.identify(text)
-    if verdict not in (hanzidentifier.SIMPLIFIED, hanzidentifier.MIXED):
-        return verdict, 0, 0
-    found = _SIMPLIFIED_CHAR.findall(text)
-    return verdict, len(found), len(set(found))
-
-
-def looks_simplified(text: str) -> bool:
-    """Say whether text is Simplified Chinese: all Simplified, or mostly in a mixed line."""
-    verdict, simplified, _ = _script(text)
-    if verdict == hanzidentifier.SIMPLIFIED:
-        return True
-    return verdict == hanzidentifier.MIXED and simplified > len(_TRADITIONAL_CHAR.findall(text))
-
-
 def normalize_zh(text: str, converter: Converter) -> tuple[str, bool]:
     """Normalise a zh line; return it and whether Simplified characters were converted."""
     text = _collapse(_nfc(text))
-    verdict, _, distinct = _script(text)
+    verdict, _, distinct = script_of(text)
     if verdict == hanzidentifier.SIMPLIFIED and distinct >= 2:
         converted = converter.to_taiwan(text)
     elif verdict in (hanzidentifier.SIMPLIFIED, hanzidentifier.MIXED):
