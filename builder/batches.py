@@ -33,6 +33,7 @@ import numpy as np
 import pyarrow as pa
 
 from builder.annotate import Annotator
+from builder.annotate.style_stats import StyleStats
 from builder.apply import Step, record_id, run_step
 from builder.cache import BuildCache, digest
 from builder.dedup import DedupSettings, pair_features
@@ -40,7 +41,6 @@ from builder.dedupkey import SideFeatures, select_lines
 from builder.errors import BuildError, RecipeError
 from builder.export import SCHEMA, examples_table, pairs_table, with_pairs
 from builder.spool import dump_pairs, read_batch
-from builder.style_stats import StyleStats
 from builder.text.normalize import Normalizer
 from builder.timing import Timings
 from builder.types import Example, Pair, RawPair, SetAside, Source

@@ -23,6 +23,7 @@ import numpy as np
 
 import builder
 from builder.annotate import get_annotator
+from builder.annotate.style_stats import StyleStats
 from builder.apply import Step
 from builder.batches import Pass1Result, Pass2Job, Workers, annotate_batch, paused_gc, records_batch
 from builder.cache import BuildCache, code_digest, digest, recipe_digest
@@ -41,7 +42,6 @@ from builder.registry import Registry, default_registry
 from builder.report import BuildReport, FileReport
 from builder.split import LeakChecker, LeakReport, assign_splits, write_splits
 from builder.spool import Spool
-from builder.style_stats import StyleStats
 from builder.text.normalize import Normalizer
 from builder.timing import Timings
 from builder.types import RawPair, SetAside

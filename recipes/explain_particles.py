@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from builder import Example, Pair, RecipeContext, recipe
-from builder.particles import explain
+from builder.annotate.glossary import explain
 
 PROMPTS_ZH = (
     "這句話裡的語氣詞有哪些？各自帶出什麼語氣？",

@@ -9,15 +9,16 @@ from pathlib import Path
 import pytest
 
 from builder.annotate import Annotator, annotate, annotate_lines, get_annotator, style_as_dict
+from builder.annotate.colloquial import strip_colloquial
+from builder.annotate.glossary import GLOSSARY, explain
+from builder.annotate.lexicon import MAINLAND_TERMS, MARKERS, PARTICLES, TRAPS
 from builder.errors import ConfigError
-from builder.lexicon import MAINLAND_TERMS, MARKERS, PARTICLES, TRAPS
-from builder.particles import GLOSSARY, explain, strip_colloquial
 from builder.types import Span, Style
 
 EVAL = Path(__file__).parent / "data" / "particles_eval.tsv"
 # By module path: builder/__init__.py may export a function called `annotate`.
 annotate_module = importlib.import_module("builder.annotate")
-ckip_module = importlib.import_module("builder.ckip")
+ckip_module = importlib.import_module("builder.annotate.ckip")
 
 
 def parse_markup(marked: str) -> tuple[str, set[tuple[str, int]], set[tuple[str, int]]]:
@@ -355,8 +356,8 @@ def test_boundary_regex_class_matches_is_boundary() -> None:
     """The regex class strip_colloquial searches with accepts exactly what is_boundary accepts."""
     import re
 
-    from builder.annotate import is_boundary
-    from builder.particles import _BOUNDARY_CLASS
+    from builder.annotate.colloquial import _BOUNDARY_CLASS
+    from builder.annotate.rules import is_boundary
 
     one = re.compile(f"[{_BOUNDARY_CLASS}]")
     for code in range(0x30000):

@@ -27,7 +27,7 @@ pytest.importorskip(
 transformers = pytest.importorskip("transformers", reason="the ckip extra is not installed")
 
 from builder.annotate import annotate_lines, get_annotator
-from builder.ckip import POS_TAGS, WS_LABELS, _chunks
+from builder.annotate.ckip import POS_TAGS, WS_LABELS, _chunks
 from builder.errors import ConfigError
 
 # What each character must come out as: (word-segmentation label, POS tag). Characters not

@@ -5,7 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from builder.annotate import annotate
-from builder.style_stats import StyleStats
+from builder.annotate.style_stats import StyleStats
 
 TRAIN = ["好啦，我們走吧。", "你呢？", "這家超夯耶", "我今天很忙。"]
 TEST = ["我用視頻軟件看", "對啊對啊"]

@@ -1,12 +1,9 @@
-"""Find the colloquial layer of a zh-TW line: particles, interjections, markers, Mainland terms.
+"""The `lexicon` annotation backend: word lists and the position of each particle in its clause.
 
-Two backends behind one interface (`Annotator`): `lexicon`, the default, offline and fast
-(word lists in builder/lexicon.py plus the position of each particle in its clause), and
-`ckip` (builder/ckip.py, optional extra `twcasual[ckip]`), which asks CKIP's word segmenter
-and POS tagger. Offsets are character indexes in the text as given.
+Offline and fast; the default. The word lists are in builder/annotate/lexicon.py.
 
-How the lexicon backend reads a line: every run of particle/interjection characters is looked
-at once, with its neighbours. Trap words (酒吧, 幹嘛, 哈密瓜 ...) are taken out first. A run
+How it reads a line: every run of particle/interjection characters is looked at once, with its
+neighbours. Trap words (酒吧, 幹嘛, 哈密瓜 ...) are taken out first. A run
 that is a whole clause (between clause boundaries) is an interjection (「欸，」「蛤？」); a run
 that opens a clause and is a listed interjection is one too (欸你看); a run that ends a clause
 (before punctuation, whitespace, an emoji, laughter, or at the end of the line) is a cluster of
@@ -16,12 +13,9 @@ particles; a run right after a short answer at the start of a clause (好啦好�
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
-from itertools import islice
-from typing import Any, Protocol, runtime_checkable
+from collections.abc import Sequence
 
-from builder.errors import ConfigError
-from builder.lexicon import (
+from builder.annotate.lexicon import (
     BOUNDARY_PUNCTUATION,
     CLAUSE_INTERJECTIONS,
     HOSTS,
@@ -37,30 +31,7 @@ from builder.lexicon import (
 )
 from builder.types import Span, Style
 
-__all__ = [
-    "BACKENDS",
-    "Annotator",
-    "LexiconAnnotator",
-    "annotate",
-    "annotate_lines",
-    "find_terms",
-    "get_annotator",
-    "is_boundary",
-    "style_as_dict",
-]
-
-BACKENDS = ("ckip", "lexicon")
-
-
-@runtime_checkable
-class Annotator(Protocol):
-    """What every backend provides: a name and a batch call."""
-
-    name: str
-
-    def annotate(self, texts: Sequence[str]) -> list[Style]:
-        """Annotate a batch of lines; `Style.length` is `len(text)`."""
-        ...
+__all__ = ["LexiconAnnotator", "annotate_line", "find_terms", "is_boundary"]
 
 
 # --- character classes -------------------------------------------------------------------
@@ -270,7 +241,7 @@ def find_terms(text: str) -> tuple[tuple[Span, ...], tuple[Span, ...]]:
     return tuple(markers), tuple(mainland)
 
 
-def _annotate_line(text: str) -> Style:
+def annotate_line(text: str) -> Style:
     """Annotate one line with the lexicon rules."""
     particles: list[Span] = []
     interjections: dict[int, str] = {}
@@ -293,67 +264,4 @@ class LexiconAnnotator:
 
     def annotate(self, texts: Sequence[str]) -> list[Style]:
         """Annotate a batch of lines."""
-        return [_annotate_line(text) for text in texts]
-
-
-# --- the public entry points -------------------------------------------------------------
-
-
-def get_annotator(backend: str = "lexicon", **options: Any) -> Annotator:
-    """Return the annotator for a backend name, configured with its options."""
-    if backend == "lexicon":
-        if options:
-            raise ConfigError(
-                f"the lexicon annotation backend takes no options, got: {', '.join(sorted(options))}"
-            )
-        return _LEXICON
-    if backend == "ckip":
-        # builder.ckip imports torch only inside CkipAnnotator, so this import stays cheap.
-        from builder.ckip import OPTIONS, CkipAnnotator, check_installed
-
-        check_installed()
-        unknown = sorted(set(options) - set(OPTIONS))
-        if unknown:
-            raise ConfigError(
-                f"unknown option(s) for the ckip backend: {', '.join(unknown)}. "
-                f"Available: {', '.join(OPTIONS)}"
-            )
-        return CkipAnnotator(**options)
-    raise ConfigError(f"unknown annotation backend {backend!r}. Available: {', '.join(BACKENDS)}")
-
-
-_LEXICON = LexiconAnnotator()
-
-
-def annotate(text: str) -> Style:
-    """Annotate one line with the lexicon backend."""
-    return _annotate_line(text)
-
-
-def style_as_dict(style: Style) -> dict[str, list[dict[str, Any]]]:
-    """Return the spans of a style as plain lists of {"text", "offset"} (for JSON and Arrow)."""
-
-    def spans(items: tuple[Span, ...]) -> list[dict[str, Any]]:
-        return [{"text": span.text, "offset": span.offset} for span in items]
-
-    return {
-        "particles": spans(style.particles),
-        "interjections": spans(style.interjections),
-        "markers": spans(style.markers),
-        "mainland_terms": spans(style.mainland_terms),
-    }
-
-
-# Lines handed to a backend per call; the ckip backend splits them again by its batch_size.
-LINES_PER_CALL = 1024
-
-
-def annotate_lines(
-    lines: Iterable[str], backend: str = "lexicon", **options: Any
-) -> Iterator[dict[str, Any]]:
-    """Annotate lines (trailing newlines dropped) and yield one JSON-ready dict per line."""
-    annotator = get_annotator(backend, **options)
-    stripped = (line.rstrip("\r\n") for line in lines)
-    while batch := list(islice(stripped, LINES_PER_CALL)):
-        for text, style in zip(batch, annotator.annotate(batch)):
-            yield {"text": text, **style_as_dict(style)}
+        return [annotate_line(text) for text in texts]

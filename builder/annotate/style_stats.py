@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from xml.sax.saxutils import escape
 
-from builder.lexicon import PARTICLES
+from builder.annotate.lexicon import PARTICLES
 from builder.types import Style
 
 __all__ = ["StyleStats"]

@@ -20,9 +20,9 @@ import os
 from collections.abc import Sequence
 from typing import Any
 
-from builder.annotate import find_terms, is_boundary
+from builder.annotate.lexicon import PARTICLES
+from builder.annotate.rules import find_terms, is_boundary
 from builder.errors import ConfigError
-from builder.lexicon import PARTICLES
 from builder.types import Span, Style
 
 __all__ = ["OPTIONS", "POS_TAGS", "WS_LABELS", "CkipAnnotator", "check_installed"]
