@@ -32,9 +32,12 @@ from pathlib import Path
 import numpy as np
 
 from bench.generate import KINDS, Synthetic, generate
-from builder.dedup import Deduplicator, DedupSettings, anchored_pairs
-from builder.dedupkey import components, jaccard, mix64, side_features
-from builder.split import LeakChecker, assign_splits
+from builder.dedup.clusters import Deduplicator, anchored_pairs, components
+from builder.dedup.fold import mix64, side_features
+from builder.dedup.leaks import LeakChecker
+from builder.dedup.settings import DedupSettings
+from builder.dedup.similarity import jaccard
+from builder.split import assign_splits
 
 RESULTS = Path(__file__).parent / "results"
 _DATA: Synthetic | None = None  # the pairs, loaded in each measuring process

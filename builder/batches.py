@@ -36,8 +36,8 @@ from builder.annotate import Annotator
 from builder.annotate.style_stats import StyleStats
 from builder.apply import Step, record_id, run_step
 from builder.cache import BuildCache, digest
-from builder.dedup import DedupSettings, pair_features
-from builder.dedupkey import SideFeatures, select_lines
+from builder.dedup.fold import SideFeatures, pair_features, select_lines
+from builder.dedup.settings import DedupSettings
 from builder.errors import BuildError, RecipeError
 from builder.export import SCHEMA, examples_table, pairs_table, with_pairs
 from builder.spool import dump_pairs, read_batch

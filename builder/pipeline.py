@@ -30,7 +30,9 @@ from builder.cache import BuildCache, code_digest, digest, recipe_digest
 from builder.card import CardInfo, render_card
 from builder.changelog import PreviousRelease, compute_changelog, first_release, load_previous
 from builder.config import BuildConfig
-from builder.dedup import Deduplicator, DedupResult, DedupSettings
+from builder.dedup.clusters import Deduplicator, DedupResult
+from builder.dedup.leaks import LeakChecker, LeakReport
+from builder.dedup.settings import DedupSettings
 from builder.errors import BuildError, ConfigError
 from builder.export import ShardWriter
 from builder.formats import write_exports
@@ -40,7 +42,7 @@ from builder.manifest import MANIFEST, Signature, file_sha256, write_json, write
 from builder.output import check_target, staged_output
 from builder.registry import Registry, default_registry
 from builder.report import BuildReport, FileReport
-from builder.split import LeakChecker, LeakReport, assign_splits, write_splits
+from builder.split import assign_splits, write_splits
 from builder.spool import Spool
 from builder.text.normalize import Normalizer
 from builder.timing import Timings

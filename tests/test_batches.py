@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from builder.dedup import DedupSettings, pair_features
-from builder.dedupkey import select_lines
+from builder.dedup.fold import pair_features, select_lines
+from builder.dedup.settings import DedupSettings
 
 EN = ["The cat sat on the mat today.", "I like tea a lot.", "Good morning to you all, my friends.",
       "Take the MRT to Taipei Main Station."]

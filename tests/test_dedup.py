@@ -6,10 +6,13 @@ import numpy as np
 import pytest
 
 from bench.generate import generate
-from builder.dedup import Deduplicator, DedupSettings
-from builder.dedupkey import components, fold_text, mostly_cjk
+from builder.dedup.clusters import Deduplicator, components
+from builder.dedup.fold import fold_text
+from builder.dedup.leaks import LeakChecker, zh_rows
+from builder.dedup.settings import DedupSettings
 from builder.errors import ConfigError
-from builder.split import LeakChecker, assign_splits
+from builder.split import assign_splits
+from builder.text.language import line_language
 
 BASE_EN = "Could you remind Ya-Ting to bring the spare key to the office tomorrow morning?"
 BASE_ZH = "你可以提醒雅婷明天早上把備用鑰匙帶來公司嗎？"
@@ -46,10 +49,12 @@ def test_fold_text_keeps_particles_when_asked() -> None:
     assert fold_text("好啦！走吧", fold_particles=False) == "好啦走吧"
 
 
-def test_mostly_cjk_tells_zh_from_en() -> None:
-    """A zh line with English terms is zh; an English line with one place name is en."""
-    assert mostly_cjk(["我用 ChatGPT 寫報告", "Please meet me at 台北車站 tomorrow.", "", "好啊"]
-                      ).tolist() == [True, False, False, True]
+def test_leak_check_tells_zh_from_en_by_the_one_language_rule() -> None:
+    """A zh line with English terms is zh; an English line with one place name is en; the leak
+    check decides it with line_language, the rule ingest uses."""
+    texts = ["我用 ChatGPT 寫報告", "Please meet me at 台北車站 tomorrow.", "", "好啊"]
+    assert zh_rows(texts).tolist() == [True, False, False, True]
+    assert zh_rows(texts).tolist() == [line_language(t) == "zh" for t in texts]
 
 
 def test_settings_from_mapping_and_errors() -> None:

@@ -7,15 +7,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from builder.dedup.leaks import LeakChecker
 from builder.errors import ConfigError, InputError
-from builder.split import (
-    DEFAULT_RATIOS,
-    LeakChecker,
-    assign_splits,
-    read_previous_splits,
-    validate_ratios,
-    write_splits,
-)
+from builder.split import DEFAULT_RATIOS, assign_splits, read_previous_splits, validate_ratios, write_splits
 
 
 def ids(n: int) -> list[str]:

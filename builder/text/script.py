@@ -2,7 +2,7 @@
 
 `HAN` (hanzi) and `BOPOMOFO` (zhuyin) are the code point ranges every stage uses: the language of
 a line, the Chinese context of a punctuation mark, the zh side of a record in the leak check. Each
-stage combines them as it needs (`char_class`, `in_ranges`), never with a range of its own.
+stage combines them as it needs (`char_class`), never with a range of its own.
 
 Simplified versus Traditional: hanzidentifier's character sets say which characters exist in only
 one script; `looks_simplified` judges a line, and `Converter` turns leaked Simplified Chinese into
@@ -16,7 +16,6 @@ import re
 from collections.abc import Sequence
 
 import hanzidentifier
-import numpy as np
 import opencc
 from hanzidentifier import helpers as _hanzi
 
@@ -27,7 +26,6 @@ __all__ = [
     "HAN",
     "Converter",
     "char_class",
-    "in_ranges",
     "looks_simplified",
     "script_of",
 ]
@@ -53,14 +51,6 @@ def char_class(*groups: Ranges) -> str:
         parts.append(re.escape(chr(first)) if first == last else
                      f"{re.escape(chr(first))}-{re.escape(chr(last))}")
     return "".join(parts)
-
-
-def in_ranges(codes: np.ndarray, *groups: Ranges) -> np.ndarray:
-    """A boolean mask of the code points (an integer array) that lie in any range of `groups`."""
-    mask = np.zeros(codes.shape, dtype=bool)
-    for first, last in (pair for group in groups for pair in group):
-        mask |= (codes >= first) & (codes <= last)
-    return mask
 
 
 # --- Simplified and Traditional ---------------------------------------------------------------

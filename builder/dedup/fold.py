@@ -1,4 +1,4 @@
-"""Dedup keys and n-gram fingerprints, computed for a whole batch of lines at once in numpy.
+"""Folded keys and n-gram fingerprints of lines, computed for a whole batch at once in numpy.
 
 Folding (for keys only: the stored text is never rewritten) is one lookup table over code points:
 NFKC's one-character mappings (full/half width), lower case, Traditional and Simplified characters
@@ -14,7 +14,8 @@ other script always meet in one key.
 From the folded code points of each line this module derives, without a Python loop per
 character: an order-sensitive exact key, a hash of the multiset of its clauses (the same when
 clauses are swapped), the set of character n-grams inside each clause (stored as sorted unique
-32-bit fingerprints of 64-bit hashes), and a hash of the line's clause-final particles.
+32-bit fingerprints of 64-bit hashes), and a hash of the line's clause-final particles. The
+particles are the annotator's inventory (`builder.annotate.lexicon.PARTICLES`).
 """
 
 from __future__ import annotations
@@ -26,16 +27,18 @@ from functools import lru_cache
 
 import numpy as np
 
-__all__ = ["PARTICLES", "SideFeatures", "components", "fold_text", "jaccard", "lsh_candidates",
-           "mix64", "mostly_cjk", "side_features"]
+from builder.annotate.lexicon import PARTICLES  # what folds away: exactly what the annotator calls a particle
+from builder.dedup.settings import DedupSettings
 
-# Colloquial sentence-final particles (see the zh-TW notes); 嗎, 了, 的 carry grammar and stay.
-PARTICLES = "啦喔哦呢耶欸誒齁吼吧嘛囉嘍咧捏唷喲啊呀哇蛤哈嘿咩"
+__all__ = ["EN_SALT", "ZH_SALT", "SideFeatures", "fold_text", "mix64", "pair_features", "select_lines",
+           "side_features"]
+
 _CLAUSE_BREAKS = ".,;:!?。，、；：！？…‥—―～~\n\r\t"
 KEEP, DROP, BREAK, LINE_END = 0, 1, 2, 3
 _SEPARATOR = "\x00"  # joins the lines of a batch; the pipeline never lets NUL into a text
 _LIMIT = 0x30000  # characters above this (rare CJK extensions, private use) are kept as they are
 _U64 = np.uint64
+EN_SALT, ZH_SALT = 0x656E, 0x7A68  # one hash family per side ("en", "zh")
 
 
 def mix64(x: np.ndarray) -> np.ndarray:
@@ -45,6 +48,7 @@ def mix64(x: np.ndarray) -> np.ndarray:
     x = x ^ (x >> _U64(27))
     x = x * _U64(0x94D049BB133111EB)
     return x ^ (x >> _U64(31))
+
 
 
 @dataclass(frozen=True)
@@ -254,17 +258,6 @@ def side_features(texts: Sequence[str], n: int, fold_particles: bool, salt: int,
                         offsets=offsets, grams=grams)
 
 
-def mostly_cjk(texts: Sequence[str]) -> np.ndarray:
-    """Tell zh lines from en ones: a CJK character weighs as much as a four-letter word."""
-    cps = _encode(texts, _tables()) if texts else np.zeros(0, np.uint32)
-    line = np.cumsum(cps == 0) - (cps == 0)
-    cjk = ((cps >= 0x3400) & (cps <= 0x9FFF)) | ((cps >= 0xF900) & (cps <= 0xFAFF)) | \
-        ((cps >= 0x20000) & (cps <= 0x323AF))
-    latin = ((cps | 0x20) >= ord("a")) & ((cps | 0x20) <= ord("z"))
-    n_cjk = np.bincount(line[cjk], minlength=len(texts))
-    return (n_cjk > 0) & (4 * n_cjk >= np.bincount(line[latin], minlength=len(texts)))
-
-
 def fold_text(text: str, fold_particles: bool = True) -> str:
     """Return the folded form of one line that the keys hash (for tests and reports)."""
     tables = _tables()
@@ -274,109 +267,10 @@ def fold_text(text: str, fold_particles: bool = True) -> str:
     return "".join(map(chr, vals[kept].tolist()))
 
 
-def gather_sets(offsets: np.ndarray, grams: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray,
-                                                                                  np.ndarray]:
-    """Return the n-gram sets of `rows` as one sorted uint64 array of (row number << 32 | gram)."""
-    starts, ends = offsets[rows], offsets[rows + 1]
-    lengths = ends - starts
-    total = int(lengths.sum())
-    which = np.repeat(np.arange(rows.size, dtype=np.int64), lengths)
-    first = np.cumsum(lengths) - lengths
-    picks = np.arange(total, dtype=np.int64) - np.repeat(first - starts, lengths)
-    return (which.astype(np.uint64) << _U64(32)) | grams[picks].astype(np.uint64), lengths
 
-
-def jaccard(offsets: np.ndarray, grams: np.ndarray, a: np.ndarray, b: np.ndarray,
-            chunk: int = 100_000) -> np.ndarray:
-    """Exact Jaccard of the n-gram sets of rows a[k] and b[k], vectorised (1.0 for two empties)."""
-    out = np.ones(a.size, dtype=np.float64)
-    for lo in range(0, a.size, chunk):
-        sa, sb = a[lo:lo + chunk], b[lo:lo + chunk]
-        keys_a, len_a = gather_sets(offsets, grams, sa)
-        keys_b, len_b = gather_sets(offsets, grams, sb)
-        # Both arrays are sorted and each set is unique: a merge (timsort finds the two runs)
-        # leaves every shared (row, gram) next to its twin.
-        merged = np.concatenate([keys_a, keys_b])
-        merged.sort(kind="stable")
-        twin = merged[1:][merged[1:] == merged[:-1]]
-        inter = np.bincount((twin >> _U64(32)).astype(np.int64), minlength=sa.size)
-        union = len_a + len_b - inter
-        part = out[lo:lo + chunk]
-        np.divide(inter, union, out=part, where=union > 0)
-    return out
-
-
-def components(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Union-find over edges (a[k], b[k]): each node's label is the smallest index in its group."""
-    label = np.arange(n, dtype=np.int64)
-    a = np.asarray(a, dtype=np.int64)
-    b = np.asarray(b, dtype=np.int64)
-    while a.size:
-        la, lb = label[a], label[b]
-        low = np.minimum(la, lb)
-        np.minimum.at(label, la, low)  # hook each root under the smaller one
-        np.minimum.at(label, lb, low)
-        while True:  # pointer jumping until every node points at its root
-            nxt = label[label]
-            if np.array_equal(nxt, label):
-                break
-            label = nxt
-        open_edges = label[a] != label[b]
-        a, b = a[open_edges], b[open_edges]
-    return label
-
-
-def minhash_bands(sides: list[tuple[np.ndarray, np.ndarray]], num_perm: int, bands: int,
-                  chunk: int = 20_000) -> np.ndarray:
-    """Return LSH band hashes (rows x bands) of MinHash over the union of each row's sets."""
-    rows = sides[0][0].size - 1
-    rng = np.random.default_rng(0x7477)  # fixed: band hashes must not change between runs
-    mult = rng.integers(1, 2**63, num_perm, dtype=np.uint64) | _U64(1)
-    add = rng.integers(0, 2**63, num_perm, dtype=np.uint64)
-    per = num_perm // bands
-    out = np.zeros((rows, bands), dtype=np.uint64)
-    for lo in range(0, rows, chunk):
-        sel = np.arange(lo, min(lo + chunk, rows), dtype=np.int64)
-        parts = [gather_sets(off, grams, sel) for off, grams in sides]
-        keys = np.concatenate([p[0] for p in parts])
-        owner = (keys >> _U64(32)).astype(np.int64)
-        order = np.argsort(owner, kind="stable")
-        values = (keys[order] & _U64(0xFFFFFFFF))
-        owner = owner[order]
-        sizes = np.bincount(owner, minlength=sel.size)
-        starts = np.flatnonzero(sizes)
-        firsts = np.cumsum(sizes) - sizes
-        sig = np.full((sel.size, num_perm), np.iinfo(np.uint64).max, dtype=np.uint64)
-        for k in range(num_perm):
-            hashed = (values * mult[k] + add[k]) >> _U64(32)
-            if hashed.size:
-                sig[starts, k] = np.minimum.reduceat(hashed, firsts[starts])
-        for band in range(bands):
-            block = sig[:, band * per:(band + 1) * per]
-            salted = mix64(block + (np.arange(per, dtype=np.uint64) << _U64(40)) + _U64(band))
-            out[sel, band] = mix64(salted.sum(axis=1, dtype=np.uint64) + _U64(band))
-    return out
-
-
-def lsh_candidates(sides: list[tuple[np.ndarray, np.ndarray]], num_perm: int, bands: int,
-                   tag: np.ndarray, cap: int = 256) -> tuple[np.ndarray, np.ndarray]:
-    """Pairs (a < b) that share at least one LSH band (and the same tag); runs cut at `cap`."""
-    band_hash = minhash_bands(sides, num_perm, bands) ^ tag[:, None]
-    found = []
-    for band in range(bands):
-        col = band_hash[:, band]
-        order = np.argsort(col, kind="stable")
-        starts = np.flatnonzero(np.r_[True, col[order][1:] != col[order][:-1]])
-        sizes = np.minimum(np.diff(np.r_[starts, order.size]), cap)
-        for size in np.unique(sizes[sizes > 1]).tolist():
-            base = starts[sizes == size]
-            i, j = np.triu_indices(size, 1)
-            a = order[(base[:, None] + i[None, :]).ravel()]
-            b = order[(base[:, None] + j[None, :]).ravel()]
-            found.append((np.minimum(a, b).astype(np.uint64) << _U64(32)) | np.maximum(a, b)
-                         .astype(np.uint64))
-    if not found:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    packed = np.sort(np.concatenate(found))
-    packed = packed[np.r_[True, packed[1:] != packed[:-1]]]
-    return (packed >> _U64(32)).astype(np.int64), (packed & _U64(0xFFFFFFFF)).astype(np.int64)
+def pair_features(en: Sequence[str], zh: Sequence[str],
+                  settings: DedupSettings) -> tuple[SideFeatures, SideFeatures]:
+    """Fold a batch of pairs and compute what dedup keeps of each side (integers only)."""
+    fold = settings.particle_variants == "duplicate"
+    return (side_features(en, settings.ngram_en, False, EN_SALT),
+            side_features(zh, settings.ngram_zh, fold, ZH_SALT, space_breaks=True))

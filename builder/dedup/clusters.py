@@ -1,6 +1,6 @@
 """Exact and near-duplicate clusters of pairs. A stage that must see every pair: it keeps integers.
 
-Exact stage: pairs whose folded en and zh (see `builder.dedupkey`: NFKC, case, punctuation,
+Exact stage: pairs whose folded en and zh (see `builder.dedup.fold`: NFKC, case, punctuation,
 spaces and symbols, width, script, and by default clause-final particles) are equal.
 
 Near stage, `match = "one-side"` (the default): two pairs are near-duplicates when one side
@@ -24,90 +24,19 @@ representative is the earliest pair in input order.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, fields
-from typing import Any
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from builder.dedupkey import SideFeatures, components, jaccard, lsh_candidates, mix64, side_features
-from builder.errors import ConfigError
+from builder.dedup.fold import SideFeatures, mix64, pair_features
+from builder.dedup.settings import DedupSettings
+from builder.dedup.similarity import jaccard, lsh_candidates
 
-__all__ = ["DedupSettings", "Deduplicator", "DedupResult", "KINDS", "anchored_pairs",
-           "pair_features"]
+__all__ = ["KINDS", "DedupResult", "Deduplicator", "anchored_pairs", "components"]
 
 KINDS = ("exact", "particle", "near")  # how a member is tied to its cluster's representative
-_EN_SALT, _ZH_SALT = 0x656E, 0x7A68
-
-
-@dataclass(frozen=True)
-class DedupSettings:
-    """The [dedup] table of the build config; every field has a documented default."""
-
-    policy: str = "drop"  # "drop": keep one representative per cluster; "keep": keep all
-    near: bool = True  # near-duplicate stage on (the exact stage always runs)
-    threshold: float = 0.6  # n-gram Jaccard of the side that differs (min of both: both-sides)
-    ngram_zh: int = 2
-    ngram_en: int = 4
-    num_perm: int = 64  # MinHash size, "both-sides" only
-    bands: int = 0  # LSH bands, "both-sides" only; 0: the fewest that catch J = threshold (99 %)
-    particle_variants: str = "duplicate"  # "keep": 好啦 / 好喔 variants stay apart (augmentation)
-    match: str = "one-side"  # "one-side" | "both-sides"
-
-    def __post_init__(self) -> None:
-        checks = [
-            (self.policy in ("drop", "keep"), "policy must be 'drop' or 'keep'"),
-            (self.particle_variants in ("duplicate", "keep"),
-             "particle_variants must be 'duplicate' or 'keep'"),
-            (self.match in ("one-side", "both-sides"), "match must be 'one-side' or 'both-sides'"),
-            (isinstance(self.near, bool), "near must be true or false"),
-            (isinstance(self.threshold, (int, float)) and not isinstance(self.threshold, bool)
-             and 0.0 < self.threshold <= 1.0, "threshold must be a number in (0, 1]"),
-        ]
-        for name in ("ngram_zh", "ngram_en", "num_perm", "bands"):
-            value = getattr(self, name)
-            low = 0 if name == "bands" else 1
-            sign = "non-negative" if low == 0 else "positive"
-            checks.append((isinstance(value, int) and not isinstance(value, bool) and value >= low,
-                           f"{name} must be a {sign} integer"))
-        checks.append((self.ngram_zh <= 8 and self.ngram_en <= 8, "n-gram sizes must be <= 8"))
-        checks.append((self.bands == 0 or self.num_perm % max(self.bands, 1) == 0,
-                       "num_perm must be a multiple of bands"))
-        for ok, message in checks:
-            if not ok:
-                raise ConfigError(f"[dedup] {message}")
-
-    def lsh_bands(self) -> int:
-        """Return the LSH band count: as set, or the fewest whose S-curve catches the threshold."""
-        if self.bands:
-            return self.bands
-        for rows in range(self.num_perm, 0, -1):  # fewer, longer bands: fewer false candidates
-            if self.num_perm % rows == 0:
-                count = self.num_perm // rows
-                if 1.0 - (1.0 - self.threshold ** rows) ** count >= 0.99:
-                    return count
-        return self.num_perm
-
-    @classmethod
-    def from_mapping(cls, m: Mapping[str, Any]) -> DedupSettings:
-        """Build settings from a config table; unknown keys and bad values raise ConfigError."""
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(m) - known)
-        if unknown:
-            raise ConfigError(f"[dedup] unknown key {unknown[0]!r}; known: "
-                              f"{', '.join(sorted(known))}")
-        values = dict(m)
-        if isinstance(values.get("threshold"), int) and not isinstance(values["threshold"], bool):
-            values["threshold"] = float(values["threshold"])
-        return cls(**values)
-
-    def signature(self) -> str:
-        """Return a short string for the build signature."""
-        return (f"dedup:{self.policy}|near={'on' if self.near else 'off'}|{self.match}"
-                f"|j>={self.threshold:g}|n={self.ngram_en},{self.ngram_zh}"
-                f"|particles={self.particle_variants}"
-                + (f"|mh={self.num_perm}/{self.lsh_bands()}" if self.match == "both-sides" else ""))
 
 
 @dataclass(frozen=True)
@@ -171,14 +100,6 @@ class _Side:
         np.cumsum(lengths, out=offsets[1:])
         return (cat(self.keys, np.uint64), cat(self.plain, np.uint64), cat(self.sets, np.uint64),
                 cat(self.particles, np.uint64), offsets, cat(self.grams, np.uint32))
-
-
-def pair_features(en: Sequence[str], zh: Sequence[str],
-                  settings: DedupSettings) -> tuple[SideFeatures, SideFeatures]:
-    """Fold a batch of pairs and compute what dedup keeps of each side (integers only)."""
-    fold = settings.particle_variants == "duplicate"
-    return (side_features(en, settings.ngram_en, False, _EN_SALT),
-            side_features(zh, settings.ngram_zh, fold, _ZH_SALT, space_breaks=True))
 
 
 class Deduplicator:
@@ -253,6 +174,27 @@ class Deduplicator:
         keep = ~member if s.policy == "drop" else np.ones(n, dtype=bool)
         return DedupResult(cluster=cluster, keep=keep, kind=kind.tolist(), score=score,
                            settings=s)
+
+
+def components(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Union-find over edges (a[k], b[k]): each node's label is the smallest index in its group."""
+    label = np.arange(n, dtype=np.int64)
+    a = np.asarray(a, dtype=np.int64)
+    b = np.asarray(b, dtype=np.int64)
+    while a.size:
+        la, lb = label[a], label[b]
+        low = np.minimum(la, lb)
+        np.minimum.at(label, la, low)  # hook each root under the smaller one
+        np.minimum.at(label, lb, low)
+        while True:  # pointer jumping until every node points at its root
+            nxt = label[label]
+            if np.array_equal(nxt, label):
+                break
+            label = nxt
+        open_edges = label[a] != label[b]
+        a, b = a[open_edges], b[open_edges]
+    return label
+
 
 
 def _group_pairs(order: np.ndarray, starts: np.ndarray, sizes: np.ndarray, cap: int) -> tuple[
