@@ -39,7 +39,7 @@ from builder.cache import BuildCache, digest
 from builder.dedup.fold import SideFeatures, pair_features, select_lines
 from builder.dedup.settings import DedupSettings
 from builder.errors import BuildError, RecipeError
-from builder.export import SCHEMA, examples_table, pairs_table, with_pairs
+from builder.output.records import SCHEMA, examples_table, pairs_table, with_pairs
 from builder.spool import dump_pairs, read_batch
 from builder.text.normalize import Normalizer
 from builder.timing import Timings

@@ -33,7 +33,7 @@ from typing import Any, BinaryIO
 import pyarrow as pa
 
 import builder
-from builder.manifest import MANIFEST, file_sha256
+from builder.output.manifest import MANIFEST, file_sha256
 from builder.registry import Recipe
 
 __all__ = ["BuildCache", "code_digest", "digest", "recipe_digest"]

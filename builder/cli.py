@@ -76,10 +76,10 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 def _cmd_release(args: argparse.Namespace) -> int:
     """Build against the latest release on the Hub (stable splits, changelog), then push."""
-    from builder.changelog import load_previous
     from builder.config import config_or_default
-    from builder.hub import push
     from builder.pipeline import build
+    from builder.release.hub import push
+    from builder.release.previous import load_previous
 
     config = config_or_default(args.config)
     repo = args.repo or config.repo
@@ -92,7 +92,7 @@ def _cmd_release(args: argparse.Namespace) -> int:
         from huggingface_hub import HfApi
 
         from builder.errors import TwcasualError
-        from builder.hubcalls import bound_session_timeout, describe_error, hub_errors
+        from builder.release.hubcalls import bound_session_timeout, describe_error, hub_errors
 
         # the newest vX.Y.Z tag of the repo, if it exists and has one (a first release has none)
         bound_session_timeout()
@@ -129,7 +129,7 @@ def _cmd_recipes_list(args: argparse.Namespace) -> int:
 
 def _cmd_recipes_show(args: argparse.Namespace) -> int:
     from builder.apply import Step, apply_recipes
-    from builder.export import records_to_table
+    from builder.output.records import records_to_table
     from builder.registry import default_registry
     from builder.testing import new_pair
 
@@ -258,7 +258,7 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=_cmd_annotate)
 
     try:
-        from builder.hub import add_push_command
+        from builder.release.hub import add_push_command
     except ImportError:  # the hub module is optional at import time only while it is being built
         pass
     else:

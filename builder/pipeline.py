@@ -27,21 +27,22 @@ from builder.annotate.style_stats import StyleStats
 from builder.apply import Step
 from builder.batches import Pass1Result, Pass2Job, Workers, annotate_batch, paused_gc, records_batch
 from builder.cache import BuildCache, code_digest, digest, recipe_digest
-from builder.card import CardInfo, render_card
-from builder.changelog import PreviousRelease, compute_changelog, first_release, load_previous
 from builder.config import BuildConfig
 from builder.dedup.clusters import Deduplicator, DedupResult
 from builder.dedup.leaks import LeakChecker, LeakReport
 from builder.dedup.settings import DedupSettings
 from builder.errors import BuildError, ConfigError
-from builder.export import ShardWriter
-from builder.formats import write_exports
 from builder.ingest.discover import discover
 from builder.ingest.readers import FileStats, InputFile, read_file
-from builder.manifest import MANIFEST, Signature, file_sha256, write_json, write_manifest
-from builder.output import check_target, staged_output
+from builder.output.card import CardInfo, render_card
+from builder.output.exports import write_exports
+from builder.output.manifest import MANIFEST, Signature, file_sha256, write_json, write_manifest
+from builder.output.report import BuildReport, FileReport
+from builder.output.shards import ShardWriter
+from builder.output.staging import check_target, staged_output
 from builder.registry import Registry, default_registry
-from builder.report import BuildReport, FileReport
+from builder.release.changelog import compute_changelog, first_release
+from builder.release.previous import PreviousRelease, load_previous
 from builder.split import assign_splits, write_splits
 from builder.spool import Spool
 from builder.text.normalize import Normalizer

@@ -43,7 +43,7 @@ import pyarrow as pa
 from builder.annotate import annotate as annotate_zh
 from builder.apply import Step, apply_recipes
 from builder.errors import RecipeError
-from builder.export import SCHEMA, records_to_table
+from builder.output.records import SCHEMA, records_to_table
 from builder.registry import Recipe, Registry
 from builder.text.normalize import Normalizer
 from builder.types import Pair, RawPair, Record, SetAside, Source

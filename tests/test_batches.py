@@ -34,7 +34,7 @@ def test_parcels_hand_tables_over_intact_and_leave_no_file(tmp_path) -> None:
     """Tables packed by a worker come back equal, and each file is gone once it was read."""
     from builder.apply import Step, apply_recipes
     from builder.batches import _Parcel
-    from builder.export import records_to_table
+    from builder.output.records import records_to_table
     from builder.registry import default_registry
     from builder.testing import new_pair
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from huggingface_hub import DatasetCard
 
-from builder.card import CardInfo, card_configs, render_card
 from builder.errors import BuildError
+from builder.output.card import CardInfo, card_configs, render_card
 
 
 def _info(**changes: object) -> CardInfo:

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from fake_hub import FakeHub, write_release
 
-from builder.changelog import SplitAssignments, compute_changelog, load_previous
 from builder.errors import ConfigError, InputError
+from builder.release.changelog import compute_changelog
+from builder.release.previous import SplitAssignments, load_previous
 
 V1_PAIRS = {f"p{i:03d}": "train" if i % 10 else "test" for i in range(40)}
 
@@ -188,9 +189,9 @@ def test_first_release_shortcut_equals_reading_the_shards(tmp_path: Path) -> Non
     """The first-release changelog made from the counts equals the one computed from the shards."""
     from dataclasses import replace as _replace
 
-    from builder.changelog import first_release
     from builder.config import load_config
     from builder.pipeline import build
+    from builder.release.changelog import first_release
 
     config = _replace(load_config(Path(__file__).resolve().parent.parent / "twcasual.toml"), workers=1)
     result = build(config, tmp_path / "out")

@@ -8,10 +8,11 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from builder import formats
 from builder.errors import BuildError, ConfigError
-from builder.export import records_to_table, shard_name
-from builder.formats import dataset_name, write_exports
+from builder.output import exports as formats
+from builder.output.exports import dataset_name, write_exports
+from builder.output.records import records_to_table
+from builder.output.shards import shard_name
 from builder.types import Example, Pair, Record, Source
 
 LINES = [

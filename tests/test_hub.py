@@ -17,11 +17,13 @@ from pathlib import Path
 import pytest
 from fake_hub import FakeHub, write_release
 
-from builder.changelog import compute_changelog, load_previous
 from builder.errors import InputError, TwcasualError
-from builder.hub import RemoteState, add_push_command, plan_release, push
-from builder.hubcalls import RetryPolicy, scrub
-from builder.verify import read_manifest, verify_release
+from builder.release.changelog import compute_changelog
+from builder.release.hub import add_push_command, push
+from builder.release.hubcalls import RetryPolicy, scrub
+from builder.release.plan import RemoteState, plan_release
+from builder.release.previous import load_previous
+from builder.release.verify import read_manifest, verify_release
 
 REPO = "twcasual-test/ds"
 TOKEN = "hf_FAKEtokenThatMustNeverLeak0123456789"
@@ -293,7 +295,7 @@ def test_session_timeout_keeps_a_chosen_one_and_refuses_nonsense(monkeypatch: py
     from huggingface_hub import close_session, get_session
 
     from builder.errors import ConfigError
-    from builder.hubcalls import bound_session_timeout
+    from builder.release.hubcalls import bound_session_timeout
 
     close_session()
     try:
@@ -406,7 +408,7 @@ def test_cli_push_takes_the_repo_from_the_config(
 
 def _refresh_manifest(folder: Path) -> None:
     """Re-list every file in manifest.json after a test added one (what the build does last)."""
-    from builder.manifest import file_sha256
+    from builder.output.manifest import file_sha256
 
     manifest = json.loads((folder / "manifest.json").read_text())
     manifest["files"] = {

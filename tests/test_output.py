@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from builder.errors import BuildError
-from builder.output import staged_output, sweep_stale
+from builder.output.staging import staged_output, sweep_stale
 
 
 def _siblings(out: Path) -> list[str]:
@@ -80,7 +80,7 @@ def test_sweep_restores_output_lost_between_renames(tmp_path: Path) -> None:
 _KILLED_BUILD = """
 import sys, time
 from pathlib import Path
-from builder.output import staged_output
+from builder.output.staging import staged_output
 with staged_output(Path(sys.argv[1])) as stage:
     (stage / "half.txt").write_text("half")
     print("staged", flush=True)

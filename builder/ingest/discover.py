@@ -13,7 +13,7 @@ from pathlib import Path
 
 from builder.errors import ConfigError, InputError
 from builder.ingest.readers import EXTENSIONS, FORMATS, InputFile
-from builder.output import is_twcasual_output
+from builder.output.staging import is_twcasual_output
 
 __all__ = ["Discovery", "discover"]
 

@@ -1,7 +1,6 @@
 """Publish a built release folder to the Hub: one commit with every file, then a version tag.
 
-`plan_release` is pure: folder + what the remote holds -> operations, message, tag, or a
-refusal. `push` is the thin executor over `huggingface_hub.HfApi`: read the remote, plan, make
+`push` is the thin executor over `huggingface_hub.HfApi`: read the remote, plan, make
 one `create_commit(parent_commit=head)`, then `create_tag(v<version>, revision=<that commit>)`.
 After a failure whose outcome is unknown it re-reads the remote and re-plans, so a commit that
 did land is tagged instead of being sent twice. Tags are never moved or deleted.
@@ -13,13 +12,14 @@ import argparse
 import json
 import re
 import tempfile
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from builder.errors import ConfigError, TwcasualError
-from builder.hubcalls import (
+from builder.output.manifest import MANIFEST
+from builder.release.hubcalls import (
     RetryPolicy,
     bound_session_timeout,
     describe_error,
@@ -29,75 +29,16 @@ from builder.hubcalls import (
     scrub,
     status_of,
 )
-from builder.manifest import MANIFEST, file_sha256
-from builder.verify import SEMVER, read_manifest, verify_release
+from builder.release.plan import ReleasePlan, RemoteState, plan_release
+from builder.release.verify import verify_release
 
 if TYPE_CHECKING:
     from huggingface_hub import HfApi
 
-__all__ = ["FileAdd", "PushResult", "ReleasePlan", "RemoteState", "add_push_command", "plan_release", "push",
-           "read_remote_state", "run_push_command"]
+__all__ = ["PushResult", "add_push_command", "push", "read_remote_state", "run_push_command"]
 
-KEEP_REMOTE = frozenset({".gitattributes"})  # the Hub's LFS rules: a release never deletes them
 _REPO_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
 _COMMIT_OID = re.compile(r"^[0-9a-f]{40}$")
-
-
-@dataclass(frozen=True)
-class RemoteState:
-    """What the executor read from the Hub before planning."""
-
-    exists: bool
-    head: str | None = None
-    files: tuple[str, ...] = ()
-    tags: Mapping[str, str] = field(default_factory=dict)  # tag -> commit
-    manifest: Mapping[str, Any] | None = None  # manifest.json at head
-    private: bool | None = None
-
-
-@dataclass(frozen=True)
-class FileAdd:
-    """One file of the release: its repo path, size and sha256."""
-
-    path: str
-    size: int
-    sha256: str
-
-
-@dataclass(frozen=True)
-class ReleasePlan:
-    """What a push will do; `action` is commit-and-tag, tag-only (resume) or nothing."""
-
-    repo_id: str
-    version: str
-    tag: str
-    action: str
-    commit_message: str
-    commit_description: str
-    adds: tuple[FileAdd, ...]
-    deletions: tuple[str, ...]
-    parent_commit: str | None
-    tag_target: str | None  # for tag-only / nothing: the commit that holds this release
-    creates_repo: bool
-
-    def describe(self) -> str:
-        """Render the plan for --dry-run and for the log."""
-        where = " (repo will be created)" if self.creates_repo else ""
-        lines = [f"Release plan for dataset {self.repo_id}{where}", f"  version:   {self.version}"]
-        if self.action != "commit-and-tag":
-            done = "nothing to do" if self.action == "nothing" else "the commit is there, only the tag is missing"
-            return "\n".join([*lines, f"  tag:       {self.tag} -> {self.tag_target} ({done})"])
-        total = sum(a.size for a in self.adds)
-        lines += [
-            f"  tag:       {self.tag} -> the new commit",
-            f"  parent:    {self.parent_commit or '(none)'}",
-            f"  commit:    {self.commit_message}",
-            f"  files:     {len(self.adds)} ({total} bytes)",
-            *(f"    {a.size:>12}  {a.path}" for a in self.adds),
-            f"  deletions: {len(self.deletions)}",
-            *(f"    - {path}" for path in self.deletions),
-        ]
-        return "\n".join(lines)
 
 
 @dataclass(frozen=True)
@@ -109,63 +50,6 @@ class PushResult:
     commit: str | None
     action: str
     plan: ReleasePlan
-
-
-def _version_key(version: str) -> tuple[int, int, int, int, str]:
-    match = SEMVER.match(version)
-    assert match is not None
-    major, minor, patch, pre = match.groups()
-    return int(major), int(minor), int(patch), 0 if pre else 1, pre or ""
-
-
-def _differences(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
-    a, b = old.get("files", {}), new.get("files", {})
-    changed = sorted(n for n in set(a) | set(b) if (a.get(n) or {}).get("sha256") != (b.get(n) or {}).get("sha256"))
-    return changed or ([MANIFEST] if old != new else [])
-
-
-def plan_release(out_dir: Path, repo_id: str, remote: RemoteState) -> ReleasePlan:
-    """Decide what publishing OUT to `repo_id` means given `remote`, or refuse with the reason."""
-    manifest = read_manifest(out_dir)
-    version = manifest["dataset"]["version"]
-    tag = f"v{version}"
-    same = remote.manifest is not None and not _differences(remote.manifest, manifest)
-    signature = str(manifest.get("signature", "")).strip()
-    adds = tuple(
-        FileAdd(name, int(entry["size"]), str(entry["sha256"])) for name, entry in sorted(manifest["files"].items())
-    ) + (FileAdd(MANIFEST, (out_dir / MANIFEST).stat().st_size, file_sha256(out_dir / MANIFEST)),)
-    plan = ReleasePlan(
-        repo_id=repo_id, version=version, tag=tag, action="commit-and-tag",
-        commit_message=f"Release {tag}" + (f" ({signature})" if signature else ""),
-        commit_description=(
-            f"twcasual release {tag} of {manifest['dataset'].get('name', repo_id)}.\n\n"
-            f"Build signature: {signature or '(none)'}\nFiles: {len(adds)}\n"
-        ),
-        adds=adds, deletions=(), parent_commit=remote.head, tag_target=None, creates_repo=not remote.exists,
-    )
-    if tag in remote.tags:
-        if same and remote.tags[tag] == remote.head:
-            return replace(plan, action="nothing", tag_target=remote.head)
-        raise TwcasualError(
-            f"tag {tag} already exists on {repo_id} (commit {remote.tags[tag][:12]}); a published version is"
-            " never replaced: raise the dataset version in the build config and rebuild"
-        )
-    remote_version = (remote.manifest or {}).get("dataset", {}).get("version")
-    if same:
-        return replace(plan, action="tag-only", tag_target=remote.head)
-    if remote_version == version:
-        diff = _differences(remote.manifest or {}, manifest)
-        raise TwcasualError(
-            f"{repo_id} already holds version {version} with different data ({len(diff)} files differ, e.g."
-            f" {diff[0]}); changed data needs a new version: raise it in the build config and rebuild"
-        )
-    released = [t[1:] for t in remote.tags if t.startswith("v") and SEMVER.match(t[1:])]
-    if released and _version_key(max(released, key=_version_key)) >= _version_key(version):
-        newest = max(released, key=_version_key)
-        raise TwcasualError(f"version {version} is not newer than v{newest} on {repo_id}; raise the dataset version")
-    mine = {a.path for a in adds}
-    deletions = tuple(sorted(f for f in remote.files if f not in mine and f not in KEEP_REMOTE))
-    return replace(plan, deletions=deletions)
 
 
 def read_remote_state(api: HfApi, repo_id: str) -> RemoteState:

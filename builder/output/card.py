@@ -50,7 +50,7 @@ class CardInfo:
 
 def template_path() -> Path:
     """The card template: the repo's dataset_card.md (packaged as builder/data/dataset_card.md)."""
-    return Path(__file__).parent / "data" / "dataset_card.md"
+    return Path(__file__).parent.parent / "data" / "dataset_card.md"
 
 
 def _ordered_splits(splits: Mapping[str, int]) -> list[str]:

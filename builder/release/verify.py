@@ -13,10 +13,10 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from builder.card import ALL_CONFIG
-from builder.changelog import folder_files
 from builder.errors import InputError
-from builder.manifest import MANIFEST, file_sha256
+from builder.output.card import ALL_CONFIG
+from builder.output.manifest import MANIFEST, file_sha256
+from builder.release.previous import folder_files
 
 __all__ = ["SEMVER", "read_manifest", "verify_release"]
 
