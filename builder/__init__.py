@@ -5,8 +5,7 @@ from __future__ import annotations
 from builder.errors import BuildError, ConfigError, InputError, RecipeError, TwcasualError
 from builder.registry import Recipe, RecipeContext, Registry, recipe
 from builder.types import Example, Pair, Record, SetAside, Source, Span, Style
-
-__version__ = "0.1.0"
+from builder.version import __version__
 
 __all__ = [
     "BuildError",

@@ -26,6 +26,7 @@ from builder.types import RawPair, SetAside, Source
 __all__ = [
     "EXTENSIONS",
     "FORMATS",
+    "LINES_PER_PAIR",
     "REASONS",
     "REJECTED_REASONS",
     "UNPAIRED_REASONS",
@@ -36,6 +37,8 @@ __all__ = [
 
 FORMATS = ("lines", "tsv", "jsonl")
 EXTENSIONS = {".txt": "lines", ".tsv": "tsv", ".jsonl": "jsonl"}
+# Lines one pair takes in each format: a report adds up its lines with it from the first batch on.
+LINES_PER_PAIR = {"lines": 2, "tsv": 1, "jsonl": 1}
 
 # Why a line was set aside. The unpaired ones are good lines without a partner; the rest are
 # rejected (the line itself is unusable). The report counts the two kinds separately.
@@ -107,7 +110,7 @@ def read_file(f: InputFile, stats: FileStats | None = None) -> Iterator[RawPair 
     if stats is None:
         stats = FileStats()
     stats.name = f.name
-    stats.lines_per_pair = 2 if f.format == "lines" else 1
+    stats.lines_per_pair = LINES_PER_PAIR[f.format]
     reader = {"lines": _read_lines, "tsv": _read_tsv, "jsonl": _read_jsonl}[f.format]
     try:
         with open(f.path, "rb") as fh:

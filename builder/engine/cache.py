@@ -19,24 +19,22 @@ and renamed, so a killed build never leaves a half-written entry that a later bu
 from __future__ import annotations
 
 import hashlib
-import inspect
 import json
 import os
 import pickle
 import shutil
 import uuid
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any, BinaryIO
 
 import pyarrow as pa
 
-import builder
 from builder.output.manifest import MANIFEST, file_sha256
-from builder.registry import Recipe
+from builder.version import __version__
 
-__all__ = ["BuildCache", "code_digest", "digest", "recipe_digest"]
+__all__ = ["BuildCache", "code_digest", "digest"]
 
 FORMAT = 1
 
@@ -50,26 +48,13 @@ def digest(*parts: Any) -> str:
 @cache
 def code_digest() -> str:
     """A hash of twcasual's own source files, so a code change never meets a stale entry."""
-    h = hashlib.sha256(f"{builder.__version__}\n{FORMAT}".encode())
-    root = Path(builder.__file__).parent
+    h = hashlib.sha256(f"{__version__}\n{FORMAT}".encode())
+    root = Path(__file__).parent.parent  # builder/
     for path in sorted(root.rglob("*")):
         if path.is_file() and path.suffix in (".py", ".md", ".json", ".jsonl"):
             h.update(path.relative_to(root).as_posix().encode())
             h.update(path.read_bytes())
     return h.hexdigest()
-
-
-def recipe_digest(recipe: Recipe, params: Mapping[str, Any], min_particles: int) -> str:
-    """A recipe's key: name, version, parameters, filters and the source file of its module."""
-    source = ""
-    try:
-        source_file = inspect.getsourcefile(recipe.function)
-        if source_file:
-            source = hashlib.sha256(Path(source_file).read_bytes()).hexdigest()
-    except (TypeError, OSError):
-        source = "unknown"
-    return digest("recipe", recipe.name, recipe.version, dict(params), min_particles, source,
-                  code_digest())
 
 
 def _temporary(path: Path) -> Path:

@@ -1,0 +1,115 @@
+"""The last stage: the exports, the build signature, the changelog, the chart, the card, the report
+and the manifest, written into the staging folder once every shard is."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from builder.annotate.style_stats import StyleStats
+from builder.dedup.leaks import LeakReport
+from builder.dedup.settings import DedupSettings
+from builder.engine.timing import Timings
+from builder.output.card import CardInfo, render_card
+from builder.output.exports import write_exports
+from builder.output.manifest import Signature, write_json, write_manifest
+from builder.output.report import BuildReport
+from builder.pipeline.plan import BuildPlan
+from builder.release.changelog import Changelog, compute_changelog, first_release
+from builder.version import __version__
+
+__all__ = ["REPORT", "build_signature", "finish_output"]
+
+REPORT = "build_report.json"
+Counts = dict[str, dict[str, int]]  # config -> split -> rows
+
+
+def build_signature(plan: BuildPlan, report: BuildReport) -> Signature:
+    """Everything that decided the output: inputs' hashes, recipes, parameters, settings."""
+    config, steps, previous = plan.config, plan.steps, plan.previous
+    return Signature(
+        twcasual=__version__,
+        dataset_version=config.version,
+        inputs={f.name: report.files[f.name].sha256 for f in plan.files},
+        recipes=[(s.recipe.name, s.recipe.version) for s in steps],
+        recipe_params={s.recipe.name: {"params": dict(s.params), "min_particles": s.min_particles}
+                       for s in steps},
+        annotate=plan.annotator.name,
+        dedup=asdict(plan.dedup),
+        split={"ratios": dict(config.ratios), "previous": previous.label if previous else ""},
+        formats=config.formats,
+    )
+
+
+def finish_output(stage: Path, plan: BuildPlan, report: BuildReport, counts: Counts,
+                  dedup_summary: dict[str, Any], leak: LeakReport, style: StyleStats,
+                  timings: Timings) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Write the exports, changelog, chart, card, report and manifest; return the report and the
+    manifest as written."""
+    config, steps, previous = plan.config, plan.steps, plan.previous
+    if len(config.formats) > 1:
+        with timings.stage("exports"):
+            write_exports(stage, [f for f in config.formats if f != "parquet"], counts)
+    signature = build_signature(plan, report)
+    # Every release folder carries a changelog; a first release says it is one.
+    changelog = (
+        compute_changelog(previous, stage, version=config.version) if previous
+        else first_release(config.version, counts,
+                           {s.recipe.name: s.recipe.version for s in steps if s.recipe.name in counts})
+    )
+    (stage / "CHANGELOG.md").write_text(changelog.to_markdown(), encoding="utf-8")
+    (stage / "style_particles.svg").write_text(style.render_svg(), encoding="utf-8")
+    report.sections["dedup"] = dedup_summary
+    report.sections["leak_check"] = leak.as_dict()
+    report.sections["style"] = style.to_dict()
+    card = render_card(_card_info(plan, report, counts, signature, dedup_summary, leak, style, changelog))
+    (stage / "README.md").write_text(card, encoding="utf-8")
+    report_dict = report.to_dict(counts)
+    write_json(stage / REPORT, report_dict)
+    configs = {s.recipe.name: {"recipe_version": s.recipe.version,
+                               "splits": counts.get(s.recipe.name, {})} for s in steps}
+    manifest = write_manifest(
+        stage,
+        signature=signature,
+        dataset={"name": config.name, "version": config.version},
+        configs=configs,
+        extra={"changelog": changelog.to_dict()},
+    )
+    return report_dict, manifest
+
+
+def _card_info(plan: BuildPlan, report: BuildReport, counts: Counts, signature: Signature,
+               dedup_summary: dict[str, Any], leak: LeakReport, style: StyleStats,
+               changelog: Changelog) -> CardInfo:
+    config, steps = plan.config, plan.steps
+    totals = report.totals()
+    return CardInfo(
+        pretty_name=config.pretty_name,
+        description=config.description,
+        version=config.version,
+        twcasual_version=__version__,
+        license=config.license,
+        signature=str(signature),
+        counts=counts,
+        recipes=[(s.recipe.name, s.recipe.version, s.recipe.origin, s.recipe.description) for s in steps],
+        default_config=config.default_config or steps[0].recipe.name,
+        repo=config.repo,
+        input_summary=f"{totals['files']} files, {totals['lines']} lines, "
+        f"{totals['pairs']} pairs ({totals['unpaired']} unpaired lines and "
+        f"{sum(totals['rejected'].values())} rejected lines set aside)",
+        converted=totals["converted_simplified"],
+        dedup_summary=_dedup_line(dedup_summary, plan.dedup),
+        leak_summary=f"the {leak.records} pairs behind the written records of every "
+        f"recipe were clustered again by the same rules; {leak.leaked_clusters} clusters "
+        "cross splits.",
+        style_section="![Particle frequencies](style_particles.svg)\n\n" + style.render_markdown(),
+        changelog=changelog.to_markdown(level=3) if plan.previous else "",
+    )
+
+
+def _dedup_line(summary: dict[str, Any], settings: DedupSettings) -> str:
+    kinds = {k: n for k, n in summary.get("by_kind", {}).items() if n}
+    found = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) or "none found"
+    return (f"exact and near-duplicate clusters (`{settings.signature()}`); "
+            f"{summary.get('dropped', 0)} pairs dropped; members by kind: {found}.")

@@ -1,0 +1,95 @@
+"""The first pass: input files -> batches of raw pairs (main process) -> normalised, annotated
+pairs with their dedup features (`annotate_batch`, in the workers).
+
+`read_batches` accounts for every line it reads in the file's report; `annotate_batch` hands back
+what it set aside, so the main process finishes the accounting. The pairs come back pickled for
+the spool (the main process only copies the bytes).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from builder.dedup.fold import SideFeatures, pair_features
+from builder.engine.spool import dump_pairs
+from builder.engine.timing import Timings
+from builder.ingest.readers import FileStats, InputFile, read_file
+from builder.output.report import FileReport
+from builder.pipeline.context import PassContext
+from builder.types import Pair, RawPair, SetAside, Source
+
+__all__ = ["Pass1Result", "annotate_batch", "read_batches"]
+
+
+@dataclass
+class Pass1Result:
+    """One batch after normalise and annotate, in the form the main process needs."""
+
+    count: int  # pairs left (the refused ones are not among them)
+    pickled: bytes  # those pairs, pickled for the spool
+    ids: list[str]
+    converted: int  # pairs whose zh side was converted from Simplified
+    features: tuple[SideFeatures, SideFeatures] | None  # None when no pair is left
+    refused: list[SetAside]
+    warnings: list[tuple[Source, str]]
+    warning_count: int
+    timings: Timings
+
+
+def read_batches(f: InputFile, batch_size: int, report: FileReport, set_aside: list[SetAside],
+                 timings: Timings) -> Iterator[list[RawPair]]:
+    """Stream one file in batches of raw pairs; account for every line read in `report`."""
+    stats = FileStats()
+    batch: list[RawPair] = []
+    started = time.perf_counter()
+    for item in read_file(f, stats):
+        if isinstance(item, SetAside):
+            set_aside.append(item)
+            continue
+        batch.append(item)
+        if len(batch) >= batch_size:
+            timings.add("ingest", time.perf_counter() - started)
+            yield batch
+            started = time.perf_counter()
+            batch = []
+    report.lines = stats.lines
+    report.pairs += stats.pairs  # less the pairs the normaliser refuses, counted as they come back
+    report.unpaired = stats.unpaired
+    report.rejected.update(stats.rejected_by_reason)
+    timings.add("ingest", time.perf_counter() - started)
+    if batch:
+        yield batch
+
+
+def annotate_batch(context: PassContext, batch: Sequence[RawPair]) -> Pass1Result:
+    """Normalise and annotate one batch of raw pairs; fingerprint what is left for dedup."""
+    timings = Timings()
+    normalizer = context.normalizer
+    warnings_before, count_before = len(normalizer.warnings), normalizer.warning_count
+    pairs: list[Pair] = []
+    refused: list[SetAside] = []
+    with timings.stage("normalise"):
+        for raw in batch:
+            result = normalizer(raw)
+            if isinstance(result, SetAside):
+                refused.append(result)
+            else:
+                pairs.append(result)
+    with timings.stage("annotate"):
+        styles = context.annotator.annotate([p.zh for p in pairs])
+        pairs = [p.with_style(s) for p, s in zip(pairs, styles)]
+    warnings = normalizer.warnings[warnings_before:]
+    del normalizer.warnings[warnings_before:]  # each batch hands its own warnings back
+    warning_count = normalizer.warning_count - count_before
+    with timings.stage("dedup"):
+        features = pair_features([p.en for p in pairs], [p.zh for p in pairs], context.dedup) \
+            if pairs else None
+    with timings.stage("spool"):
+        pickled = dump_pairs(pairs)
+    return Pass1Result(
+        count=len(pairs), pickled=pickled, ids=[p.id for p in pairs],
+        converted=sum(p.converted_simplified for p in pairs), features=features, refused=refused,
+        warnings=warnings, warning_count=warning_count, timings=timings,
+    )

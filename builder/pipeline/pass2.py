@@ -1,0 +1,180 @@
+"""The second pass: the kept pairs of one spooled batch -> record tables per (config, split), the
+style counts of the pairs and the fingerprints the leak check needs (`records_batch`, in the
+workers).
+
+A pair that any recipe fails on (with skip_errors) makes no record at all. What crosses back to
+the main process is kept small: the worker reads its batch from the spool itself, and its tables
+go back as Arrow files (`Parcel`) when it runs in another process.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pyarrow as pa
+
+from builder.annotate.style_stats import StyleStats
+from builder.apply import Step
+from builder.dedup.fold import SideFeatures, select_lines
+from builder.engine.batch import Batch
+from builder.engine.cache import digest
+from builder.engine.counters import Counters
+from builder.engine.parcel import Parcel
+from builder.engine.spool import read_slice
+from builder.engine.timing import Timings
+from builder.output.records import pairs_table, with_pairs
+from builder.pipeline.context import PassContext
+from builder.pipeline.recipe_tables import OFFSET, Failures, cached_recipe_table
+from builder.types import Pair, Source
+
+__all__ = ["PAIR_COUNTS", "Failure", "Pass2Job", "Pass2Result", "records_batch"]
+
+Tables = dict[tuple[str, str], pa.Table]  # (config, split) -> records
+
+# Per recipe, every pair that reached the recipes (kept by dedup, failed by none) is one of:
+PAIR_COUNTS = ("pairs_with_records", "pairs_below_min_particles", "pairs_without_records")
+
+
+@dataclass
+class Pass2Job:
+    """One spooled batch for pass 2, with which of its pairs dedup kept and each pair's split."""
+
+    batch: Batch
+    keep: np.ndarray
+    splits: Sequence[str]
+    parcels: str | None = None  # a folder: hand the tables back in files, not through the pipe
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """A pair a recipe failed on, set aside with skip_errors."""
+
+    source: Source
+    kind: str  # the exception's type, or malformed_example
+    message: str
+
+
+@dataclass
+class Pass2Result:
+    """Record tables of one batch per (config, split), and what the report and card need."""
+
+    packed: Tables | Parcel
+    records: int  # records written from the batch, every recipe together
+    leak_splits: list[str]  # split of each pair that made records, for the leak check
+    leak_features: tuple[SideFeatures, SideFeatures] | None  # their (en, zh) fingerprints
+    style: StyleStats
+    timings: Timings
+    counters: Counters  # per recipe: PAIR_COUNTS
+    failed: list[Failure] = field(default_factory=list)
+
+    def take_tables(self) -> Tables:
+        """The record tables per (config, split), read back from the parcel files if there are
+        any. Call it once: each parcel file is removed as it is read."""
+        return self.packed.unpack() if isinstance(self.packed, Parcel) else self.packed
+
+
+def records_batch(context: PassContext, job: Pass2Job) -> Pass2Result:
+    """Run the recipes on the kept pairs of one spooled batch and build their tables.
+
+    Each recipe's records of the batch are one table, cached under the batch, the recipe and the
+    pairs dedup kept.
+    """
+    timings = Timings()
+    with timings.stage("spool"):
+        pairs = read_slice(job.batch.pairs)
+    kept = np.flatnonzero(job.keep).tolist()
+    recipe_tables, failures = _recipe_tables(context, job, pairs, kept, timings)
+    failed = np.zeros(len(pairs), dtype=bool)
+    failed[list(failures)] = True
+    with timings.stage("export"):
+        made = np.zeros(len(pairs), dtype=np.int64)
+        tables = _split_tables(context.steps, recipe_tables, pairs, failed, job.splits, made)
+        counters = _count_pairs(context.steps, recipe_tables, pairs, kept, failed)
+    style = StyleStats()
+    written: list[int] = []
+    for offset in kept:
+        if failed[offset]:
+            continue
+        pair = pairs[offset]
+        if pair.style is not None:
+            style.add(pair.style, job.splits[offset])
+        if made[offset]:
+            written.append(offset)
+    with timings.stage("leak_check"):
+        # the same texts, fingerprinted by the same rules in pass 1: select, do not recompute
+        rows = np.asarray(written, dtype=np.int64)
+        features = job.batch.features
+        leak_features = (select_lines(features[0], rows), select_lines(features[1], rows)) \
+            if written else None
+    with timings.stage("export"):
+        packed = Parcel.pack(tables, job.parcels) if job.parcels and tables else tables
+    return Pass2Result(
+        packed=packed, records=int(made.sum()),
+        leak_splits=[job.splits[o] for o in written], leak_features=leak_features,
+        style=style, timings=timings, counters=counters,
+        failed=[Failure(pairs[o].source, kind, message) for o, (kind, message) in sorted(failures.items())],
+    )
+
+
+def _recipe_tables(context: PassContext, job: Pass2Job, pairs: Sequence[Pair], kept: list[int],
+                   timings: Timings) -> tuple[list[pa.Table], Failures]:
+    """Every recipe's table for the batch (in config order), and the failures: for each failed
+    pair the first recipe (in config order) that failed on it."""
+    keep_key = hashlib.sha256(np.packbits(np.asarray(job.keep, dtype=bool)).tobytes()).hexdigest()
+    failures: Failures = {}
+    tables = []
+    for step, step_key in zip(context.steps, context.step_keys):
+        key = digest(job.batch.key, step_key, keep_key) if context.cache.enabled else None
+        table, failed = cached_recipe_table(pairs, kept, step, key, context.cache,
+                                            context.skip_errors, timings)
+        for offset, failure in failed.items():
+            failures.setdefault(offset, failure)
+        tables.append(table)
+    return tables, failures
+
+
+def _split_tables(steps: Sequence[Step], recipe_tables: Sequence[pa.Table], pairs: Sequence[Pair],
+                  failed: np.ndarray, splits: Sequence[str], made: np.ndarray) -> Tables:
+    """Each recipe's records of the pairs no recipe failed on, joined with their pairs' columns,
+    per split; count each pair's records in `made`."""
+    names = sorted(set(splits))
+    split_code = np.array([names.index(s) for s in splits], dtype=np.int16) if len(splits) else \
+        np.zeros(0, dtype=np.int16)
+    by_pair = pairs_table(pairs) if any(t.num_rows for t in recipe_tables) else None
+    tables: Tables = {}
+    for step, table in zip(steps, recipe_tables):
+        offsets = table.column(OFFSET).to_numpy()
+        written = ~failed[offsets]
+        np.add.at(made, offsets[written], 1)
+        table = table.drop_columns([OFFSET])
+        for code, split in enumerate(names):
+            rows = np.flatnonzero(written & (split_code[offsets] == code))
+            if rows.size:
+                assert by_pair is not None
+                tables[(step.recipe.name, split)] = with_pairs(table.take(rows), by_pair, offsets[rows])
+    return tables
+
+
+def _count_pairs(steps: Sequence[Step], recipe_tables: Sequence[pa.Table], pairs: Sequence[Pair],
+                 kept: list[int], failed: np.ndarray) -> Counters:
+    """Per recipe, sort the pairs that reached every recipe and failed none: they made records of
+    it, its filters kept them out, or it made nothing of them."""
+    counters = Counters()
+    reached = np.zeros(len(pairs), dtype=bool)
+    reached[kept] = True
+    reached &= ~failed
+    for step, table in zip(steps, recipe_tables):
+        kept_out = np.zeros(len(pairs), dtype=bool)
+        if step.min_particles:
+            kept_out[[o for o in kept if not step.wants(pairs[o])]] = True
+        given = reached & ~kept_out
+        silent = given.copy()
+        silent[table.column(OFFSET).to_numpy()] = False
+        name = step.recipe.name
+        counters.add(name, "pairs_with_records", int(given.sum()) - int(silent.sum()))
+        counters.add(name, "pairs_below_min_particles", int((reached & kept_out).sum()))
+        counters.add(name, "pairs_without_records", int(silent.sum()))
+    return counters

@@ -1,0 +1,91 @@
+"""The build plan: what a config asks for, resolved and checked before any work, with the keys that
+name every cached result (per input file, per recipe, the whole output)."""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from builder.annotate import Annotator, get_annotator
+from builder.apply import Step
+from builder.config import BuildConfig
+from builder.dedup.settings import DedupSettings
+from builder.engine.cache import code_digest, digest
+from builder.errors import ConfigError
+from builder.ingest.discover import Discovery, discover
+from builder.output.manifest import file_sha256
+from builder.registry import Recipe, Registry
+from builder.release.previous import PreviousRelease, load_previous
+
+__all__ = ["BuildPlan", "make_plan", "recipe_digest", "select_steps"]
+
+
+@dataclass(frozen=True)
+class BuildPlan:
+    """Everything a build decided before reading a line."""
+
+    config: BuildConfig
+    steps: list[Step]
+    annotator: Annotator
+    dedup: DedupSettings
+    previous: PreviousRelease | None
+    files: Discovery
+    file_shas: list[str]  # sha256 of each input file
+    file_keys: list[str]  # each input file's pass-1 cache key
+    step_keys: list[str]  # each recipe's records cache key
+    output_key: str  # the whole output's cache key
+    skip_errors: bool
+
+
+def select_steps(config: BuildConfig, registry: Registry) -> list[Step]:
+    """Resolve the config's recipe selection against the registry (files are loaded here)."""
+    steps = []
+    for selection in config.recipes:
+        if selection.file is not None:
+            for item in registry.load_file(selection.file, display=selection.name):
+                steps.append(Step(item, selection.params, selection.min_particles))
+        else:
+            steps.append(Step(registry.get(selection.name), selection.params, selection.min_particles))
+    names = [s.recipe.name for s in steps]
+    if len(set(names)) != len(names):
+        raise ConfigError(f"a recipe is selected twice: {', '.join(names)}")
+    return steps
+
+
+def recipe_digest(recipe: Recipe, params: Mapping[str, Any], min_particles: int) -> str:
+    """A recipe's key: name, version, parameters, filters and the source file of its module."""
+    source = ""
+    try:
+        source_file = inspect.getsourcefile(recipe.function)
+        if source_file:
+            source = hashlib.sha256(Path(source_file).read_bytes()).hexdigest()
+    except (TypeError, OSError):
+        source = "unknown"
+    return digest("recipe", recipe.name, recipe.version, dict(params), min_particles, source,
+                  code_digest())
+
+
+def make_plan(config: BuildConfig, registry: Registry, skip_errors: bool) -> BuildPlan:
+    """Check the config against the registry and the inputs, in the order a user fixes them."""
+    steps = select_steps(config, registry)
+    annotator = get_annotator(config.annotate_backend, **dict(config.annotate_options))
+    dedup = DedupSettings.from_mapping(config.dedup)
+    previous = load_previous(config.previous) if config.previous else None
+    files = discover(list(config.inputs), config.input_format)
+    file_shas = [file_sha256(f.path) for f in files]
+    file_keys = [
+        digest("pass1", sha, f.name, f.format, code_digest(), annotator.name,
+               dict(config.annotate_options), asdict(dedup), config.batch_size)
+        for sha, f in zip(file_shas, files)
+    ]
+    step_keys = [recipe_digest(s.recipe, s.params, s.min_particles) for s in steps]
+    card = [config.name, config.pretty_name, config.version, config.license, config.description,
+            config.repo, config.default_config]
+    output_key = digest("output", file_keys, step_keys, card, config.ratios, config.formats,
+                        config.shard_rows, previous.signature if previous else "", skip_errors)
+    return BuildPlan(config, steps, annotator, dedup, previous, files, file_shas, file_keys,
+                     step_keys, output_key, skip_errors)

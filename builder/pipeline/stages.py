@@ -1,0 +1,239 @@
+"""The stages of a build, chained in order: the one place that knows every stage.
+
+    input files --ingest--> raw pairs --normalise, annotate (workers)--> pairs, spooled in Batches
+        --dedup--> kept pairs --split--> splits --recipes (workers)--> record tables per split
+        --write--> Parquet shards --leak check, exports, card, report, manifest--> OUT
+
+Pass 1 streams every input file through ingest, normalise and annotate, spools the pairs to disk
+and keeps only integer features for dedup. Dedup and split then decide, per pair, whether it is
+kept and where it goes. Pass 2 reads the spool back, runs the recipes and writes the shards in
+input order; `finish_output` closes the build.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import numpy as np
+
+from builder.annotate.style_stats import StyleStats
+from builder.dedup.clusters import Deduplicator
+from builder.dedup.leaks import LeakChecker, LeakReport
+from builder.engine.batch import Batch
+from builder.engine.cache import BuildCache, digest
+from builder.engine.counters import Counters
+from builder.engine.executor import Executor
+from builder.engine.spool import Spool
+from builder.engine.timing import Timings
+from builder.errors import BuildError
+from builder.ingest.readers import LINES_PER_PAIR, InputFile
+from builder.output.manifest import MANIFEST
+from builder.output.report import BuildReport, FileReport
+from builder.output.shards import ShardWriter
+from builder.pipeline.context import PassContext
+from builder.pipeline.finish import REPORT, finish_output
+from builder.pipeline.pass1 import Pass1Result, annotate_batch, read_batches
+from builder.pipeline.pass2 import PAIR_COUNTS, Pass2Job, Pass2Result, records_batch
+from builder.pipeline.plan import BuildPlan
+from builder.split import assign_splits, write_splits
+from builder.types import SetAside
+
+__all__ = ["BuildRun"]
+
+Progress = Callable[[int], None]
+T = TypeVar("T")
+
+
+@dataclass
+class _FileDone:
+    """The end of one input file's pass 1 (last in its cache entry): its accounting."""
+
+    report: FileReport
+    set_aside: list[SetAside]
+
+
+class BuildRun:
+    """One build while its stages run: the report, the timings, and what the caller gets back."""
+
+    def __init__(self, plan: BuildPlan, cache: BuildCache, progress: Progress | None) -> None:
+        self.plan, self.cache, self.progress = plan, cache, progress
+        self.names = [f.name for f in plan.files]
+        self.report = BuildReport(skipped_files=list(plan.files.skipped))
+        self.timings = Timings()
+        self.counts: dict[str, dict[str, int]] = {}
+        self.report_dict: dict[str, Any] = {}
+        self.manifest: dict[str, Any] = {}
+
+    def restored(self, stage: Path) -> None:
+        """A cache hit: read back what the caller gets from the restored folder."""
+        self.manifest = json.loads((stage / MANIFEST).read_text(encoding="utf-8"))
+        self.report_dict = json.loads((stage / REPORT).read_text(encoding="utf-8"))
+        self.counts = {c: dict(s) for c, s in self.report_dict["records"].items()}
+
+    def execute(self, stage: Path, executor: Executor[PassContext]) -> None:
+        """Run every stage into the staging folder."""
+        spool = Spool(stage / ".pairs.spool")
+        dedup = Deduplicator(self.plan.dedup)
+        batches, pair_ids = self._first_pass(spool, dedup, executor)
+        # Dedup and split see every pair (integers only) before anything is written.
+        with self.timings.stage("dedup"):
+            result = dedup.finish()
+        for batch in batches:
+            dropped = int(np.count_nonzero(~result.keep[batch.start:batch.end]))
+            self.report.files[self.names[batch.source]].duplicates += dropped
+        with self.timings.stage("split"):
+            previous = self.plan.previous
+            splits = assign_splits(pair_ids, result.cluster, self.plan.config.ratios,
+                                   previous.splits if previous else None)
+        leak, style, counters = self._second_pass(stage, batches, result.keep, splits, executor)
+        if leak.leaked_clusters:
+            raise BuildError(
+                f"leak check failed: {leak.leaked_clusters} clusters of exact or near-duplicate "
+                f"records cross splits ({leak.leaked_records} records); no output was written"
+            )
+        started = time.perf_counter()
+        kept = np.flatnonzero(result.keep)
+        dedup_summary = result.summary(lambda i: (spool.get(i).en, spool.get(i).zh))
+        spool.remove()
+        write_splits(stage / "splits.parquet", [pair_ids[i] for i in kept], [splits[i] for i in kept])
+        # Per recipe, every deduplicated pair not set aside: it made records, its filters kept it
+        # out, or the recipe made nothing of it (e.g. no particle to explain).
+        self.report.sections["recipes"] = {
+            name: {"records": sum(self.counts.get(name, {}).values()), **counters.group(name, PAIR_COUNTS)}
+            for name in (s.recipe.name for s in self.plan.steps)}
+        self.report_dict, self.manifest = finish_output(
+            stage, self.plan, self.report, self.counts, dedup_summary, leak, style, self.timings)
+        self.timings.add("card", time.perf_counter() - started - self.timings.get("exports", 0.0))
+
+    # --- pass 1 ---------------------------------------------------------------------------------
+
+    def _first_pass(self, spool: Spool, dedup: Deduplicator,
+                    executor: Executor[PassContext]) -> tuple[deque[Batch], list[str]]:
+        """Every input file through pass 1: spool the pairs, feed dedup, keep one Batch each."""
+        batches: deque[Batch] = deque()
+        pair_ids: list[str] = []
+        for index, f in enumerate(self.plan.files):
+            for number, part in enumerate(self._pass1(index, f, executor)):
+                for source, message in part.warnings:
+                    self.report.warn(f"{source}: {message}")
+                self.report.warnings_total += part.warning_count - len(part.warnings)
+                if self.progress:
+                    self.progress(part.count)
+                if not part.count:
+                    continue  # every pair of the batch was set aside: nothing goes on
+                with self.timings.stage("spool"):
+                    where = spool.append(part.count, part.pickled)
+                # the pass-1 features travel with the pairs: the leak check reuses them
+                batches.append(Batch(index, len(pair_ids), part.count, where, part.features,
+                                     digest("batch", self.plan.file_keys[index], number)))
+                pair_ids.extend(part.ids)
+                with self.timings.stage("dedup"):
+                    dedup.add_features(part.features)
+        spool.close()
+        return batches, pair_ids
+
+    def _pass1(self, index: int, f: InputFile, executor: Executor[PassContext]) -> Iterator[Pass1Result]:
+        """Yield one file's pass-1 batches (cached, or computed and cached) and account for it."""
+        key = self.plan.file_keys[index]
+        cached = self.cache.read_pass1(key)
+        if cached is not None:
+            for item in cached:
+                if isinstance(item, _FileDone):
+                    self._file_done(item)
+                else:
+                    yield item
+            return
+        file_report = FileReport(f.name, f.format, LINES_PER_PAIR[f.format], self.plan.file_shas[index])
+        set_aside: list[SetAside] = []
+        writer = self.cache.write_pass1(key)
+        raw = read_batches(f, self.plan.config.batch_size, file_report, set_aside, self.timings)
+        try:
+            for part in executor.map(annotate_batch, raw):
+                self.timings.merge(part.timings)
+                for refused in part.refused:
+                    file_report.pairs -= 1
+                    file_report.rejected[refused.reason] += file_report.lines_per_pair
+                    set_aside.append(refused)
+                file_report.converted_simplified += part.converted
+                if writer is not None:
+                    writer.append(part)
+                yield part
+            done = _FileDone(file_report, set_aside)
+            if writer is not None:
+                writer.append(done)
+                writer.commit()
+                writer = None
+        finally:
+            if writer is not None:
+                writer.discard()
+        self._file_done(done)
+
+    def _file_done(self, done: _FileDone) -> None:
+        self.report.files[done.report.name] = done.report
+        for item in done.set_aside:
+            self.report.add_set_aside(item)
+
+    # --- pass 2 ---------------------------------------------------------------------------------
+
+    def _second_pass(self, stage: Path, batches: deque[Batch], keep: np.ndarray, splits: Sequence[str],
+                     executor: Executor[PassContext]) -> tuple[LeakReport, StyleStats, Counters]:
+        """Recipes and record tables (in workers), written in input order; the leak check."""
+        writer = ShardWriter(stage, shard_rows=self.plan.config.shard_rows)
+        leaks = LeakChecker(self.plan.dedup)
+        style, counters = StyleStats(), Counters()
+        parcels = stage / ".parcels" if executor.pooled else None
+        if parcels is not None:  # record tables come back through files in the staging folder
+            parcels.mkdir()
+        in_flight: deque[Batch] = deque()
+
+        def jobs() -> Iterator[Pass2Job]:
+            while batches:  # each batch (and its features) is let go once its job is made
+                batch = batches.popleft()
+                in_flight.append(batch)
+                yield Pass2Job(batch, keep[batch.start:batch.end], splits[batch.start:batch.end],
+                               parcels and str(parcels))
+
+        try:
+            for part in executor.map(records_batch, jobs()):
+                self._take(in_flight.popleft(), part, writer, leaks, style, counters)
+            with ThreadPoolExecutor(1) as helper:  # the leak check beside the last Parquet writes
+                leak_job = helper.submit(self._timed, "leak_check", leaks.finish)
+                shards = writer.close()
+                leak = leak_job.result()
+            self.timings.add("write", writer.seconds)  # on the writer thread, beside the rest
+        except BaseException:
+            writer.abort()
+            raise
+        if parcels is not None:
+            parcels.rmdir()  # every parcel was unlinked as it was read
+        self.counts = {name: {s: rows for s, (rows, _) in by_split.items()}
+                       for name, by_split in shards.items()}
+        return leak, style, counters
+
+    def _take(self, batch: Batch, part: Pass2Result, writer: ShardWriter, leaks: LeakChecker,
+              style: StyleStats, counters: Counters) -> None:
+        """Hand one batch's tables to the writer and its counts to the report, in input order."""
+        self.timings.merge(part.timings)
+        for (recipe_name, split), table in part.take_tables().items():
+            writer.write(recipe_name, split, table)
+        self.report.files[self.names[batch.source]].records += part.records
+        for failure in part.failed:
+            self.report.set_aside_pairs[f"recipe_error:{failure.kind}"] += 1
+            self.report.add_set_aside(
+                SetAside(failure.source.file, failure.source.en_line, "recipe_error", failure.message))
+        if part.leak_features is not None:
+            with self.timings.stage("leak_check"):
+                leaks.add_features(part.leak_splits, *part.leak_features)
+        style.merge(part.style)
+        counters.merge(part.counters)
+
+    def _timed(self, stage: str, function: Callable[[], T]) -> T:
+        with self.timings.stage(stage):
+            return function()
