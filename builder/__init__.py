@@ -1,28 +1,65 @@
-"""twcasual: build style-transfer datasets of formal English and casual Taiwanese Mandarin."""
+"""twcasual: build style-transfer datasets of formal English and casual Taiwanese Mandarin.
+
+The public interface, and the whole of what a recipe plugin may import (`from builder import ...`):
+
+- the contract: `recipe`, `Recipe`, `RecipeContext`, `Param`, `CONTRACT_VERSION`, `Registry`;
+- the types that flow through a build: `Pair`, `Example`, `Record`, `Source`, `Span`, `Style`,
+  `SetAside`;
+- the helpers a recipe may need: `strip_colloquial` (take the colloquial layer off a zh line),
+  `explain` and `GLOSSARY` (what each particle does), `PARTICLES` (the particle inventory);
+- `build` (imported on first use: it pulls in pyarrow and numpy) and the error types.
+
+Every other module is internal and may change without notice.
+"""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
+from builder.annotate.colloquial import strip_colloquial
+from builder.annotate.glossary import GLOSSARY, explain
+from builder.annotate.lexicon import PARTICLES
+from builder.contract.params import Param
+from builder.contract.recipe import CONTRACT_VERSION, Recipe, RecipeContext, recipe
+from builder.contract.registry import Registry
 from builder.errors import BuildError, ConfigError, InputError, RecipeError, TwcasualError
-from builder.registry import Recipe, RecipeContext, Registry, recipe
 from builder.types import Example, Pair, Record, SetAside, Source, Span, Style
 from builder.version import __version__
 
+if TYPE_CHECKING:
+    from builder.pipeline.build import build
+
 __all__ = [
+    "CONTRACT_VERSION",
+    "GLOSSARY",
+    "PARTICLES",
     "BuildError",
     "ConfigError",
     "Example",
     "InputError",
     "Pair",
+    "Param",
     "Recipe",
     "RecipeContext",
+    "RecipeError",
     "Record",
     "Registry",
-    "RecipeError",
     "SetAside",
     "Source",
     "Span",
     "Style",
     "TwcasualError",
     "__version__",
+    "build",
+    "explain",
     "recipe",
+    "strip_colloquial",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "build":  # lazily: `import builder` stays light for recipe modules and workers
+        from builder.pipeline.build import build
+
+        return build
+    raise AttributeError(f"module 'builder' has no attribute {name!r}")

@@ -110,7 +110,7 @@ def _cmd_release(args: argparse.Namespace) -> int:
 
 
 def _cmd_recipes_list(args: argparse.Namespace) -> int:
-    from builder.registry import default_registry
+    from builder.contract.registry import default_registry
 
     registry = default_registry()
     for path in args.file or ():
@@ -128,9 +128,9 @@ def _cmd_recipes_list(args: argparse.Namespace) -> int:
 
 
 def _cmd_recipes_show(args: argparse.Namespace) -> int:
-    from builder.apply import Step, apply_recipes
+    from builder.contract.apply import Step, apply_recipes
+    from builder.contract.registry import default_registry
     from builder.output.records import records_to_table
-    from builder.registry import default_registry
     from builder.testing import new_pair
 
     registry = default_registry()

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from builder.contract.params import check_core, split_table
 from builder.errors import ConfigError
 
 __all__ = ["DEFAULT_CONFIG", "BuildConfig", "RecipeSelection", "config_from_mapping", "config_or_default",
@@ -16,8 +17,6 @@ __all__ = ["DEFAULT_CONFIG", "BuildConfig", "RecipeSelection", "config_from_mapp
 
 BUILT_IN_RECIPES = ("en-to-casual", "casual-to-en", "casualize", "explain-particles")
 EXPORT_FORMATS = ("parquet", "jsonl", "llama-factory")
-# Keys of a [recipes.NAME] table that the core handles; every other key is a recipe parameter.
-FILTER_KEYS = ("min_particles",)
 _SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?$")
 
 _SECTIONS: dict[str, tuple[str, ...]] = {
@@ -34,12 +33,14 @@ _SECTIONS: dict[str, tuple[str, ...]] = {
 
 @dataclass(frozen=True)
 class RecipeSelection:
-    """One recipe chosen by the config: its name (or file), parameters and core-side filters."""
+    """One recipe chosen by the config: its name (or file), its parameters, the values of the
+    core's keys (`builder.contract.params.CORE_KEYS`), and the config it came from."""
 
     name: str
     params: Mapping[str, Any] = field(default_factory=dict)
-    min_particles: int = 0
+    core: Mapping[str, Any] = field(default_factory=dict)
     file: Path | None = None
+    where: str = "config"
 
 
 @dataclass(frozen=True)
@@ -153,12 +154,10 @@ def _recipes(table: Mapping[str, Any], base: Path, where: str) -> tuple[RecipeSe
     for name, options in table.items():
         if not isinstance(options, Mapping):
             raise ConfigError(f"{where}: [recipes.{name}] must be a table (use {{}} for no parameters)")
-        params = {k: v for k, v in options.items() if k not in FILTER_KEYS}
-        min_particles = options.get("min_particles", 0)
-        if not isinstance(min_particles, int) or min_particles < 0:
-            raise ConfigError(f"{where}: recipes.{name}.min_particles must be a whole number >= 0")
+        params, core = split_table(options)
+        check_core(name, core, where)
         file = base / name if name.endswith(".py") else None
-        selections.append(RecipeSelection(name, params, min_particles, file))
+        selections.append(RecipeSelection(name, params, core, file, where))
     if not selections:
         raise ConfigError(f"{where}: [recipes] selects no recipe")
     return tuple(selections)

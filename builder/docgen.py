@@ -15,8 +15,9 @@ from collections.abc import Iterator, Sequence
 from functools import partial
 from pathlib import Path
 
-from builder.apply import Step, apply_recipes
-from builder.registry import BUILT_IN, Recipe, Registry, default_registry
+from builder.contract.apply import Step, apply_recipes
+from builder.contract.recipe import Recipe
+from builder.contract.registry import BUILT_IN, Registry, default_registry
 from builder.testing import load_golden_pairs
 from builder.types import Pair, Record
 
@@ -85,7 +86,8 @@ def render_recipes(registry: Registry | None = None, pairs: Sequence[Pair] | Non
     """Render the reference page of the built-in recipes, each with an example on a golden pair."""
     registry = registry if registry is not None else default_registry()
     chosen = pairs if pairs is not None else load_golden_pairs()
-    built_in = [r for r in registry if r.origin == BUILT_IN]
+    # only the built-ins are imported: a broken third-party plugin does not stop the page
+    built_in = [registry.get(name) for name in registry.names() if registry.origin(name) == BUILT_IN]
     lines = [
         _HEADER.format(what="the recipe registry"),
         "# Built-in recipes\n",

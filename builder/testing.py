@@ -25,28 +25,28 @@ from __future__ import annotations
 import json
 import os
 import pickle
-import socket
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
-from unittest import mock
 
 import pyarrow as pa
 
 from builder.annotate import annotate as annotate_zh
-from builder.apply import Step, apply_recipes
+from builder.contract.apply import Step
+from builder.contract.netguard import NetworkBlocked, NetworkGuard
+from builder.contract.recipe import Recipe
+from builder.contract.registry import Registry
 from builder.errors import RecipeError
-from builder.output.records import SCHEMA, records_to_table
-from builder.registry import Recipe, Registry
+from builder.output.records import SCHEMA
+from builder.pipeline.recipe_tables import recipe_records
 from builder.text.normalize import Normalizer
-from builder.types import Pair, RawPair, Record, SetAside, Source
+from builder.types import Pair, RawPair, SetAside, Source
 
 __all__ = [
     "CheckReport",
@@ -80,10 +80,6 @@ class CheckReport:
             f"recipe '{self.recipe}' {self.version}: {self.examples} examples from "
             f"{self.pairs - self.skipped_pairs} of {self.pairs} pairs, identical across {where}"
         )
-
-
-class NetworkBlocked(OSError):
-    """Raised inside a recipe that tries to open a connection while `check_recipe` runs it."""
 
 
 # --- pairs ----------------------------------------------------------------------------------
@@ -121,46 +117,6 @@ def load_golden_pairs() -> tuple[Pair, ...]:
     return tuple(pairs)
 
 
-# --- the network guard ----------------------------------------------------------------------
-
-
-class _NetworkGuard:
-    """Refuse every outgoing connection and remember it, even if the recipe swallows the error."""
-
-    def __init__(self) -> None:
-        self.attempts: list[str] = []
-
-    def refuse(self, what: str, target: object) -> None:
-        self.attempts.append(f"{what}({target!r})")
-        raise NetworkBlocked(f"twcasual recipes must not use the network ({what} {target!r})")
-
-    @contextmanager
-    def active(self) -> Iterator[_NetworkGuard]:
-        def connect(sock: socket.socket, address: object, *args: Any) -> Any:
-            self.refuse("socket.connect", address)
-
-        def connect_ex(sock: socket.socket, address: object, *args: Any) -> Any:
-            self.refuse("socket.connect_ex", address)
-
-        def sendto(sock: socket.socket, data: bytes, *args: Any) -> Any:
-            self.refuse("socket.sendto", args[-1] if args else None)
-
-        def create_connection(address: object, *args: Any, **kwargs: Any) -> Any:
-            self.refuse("socket.create_connection", address)
-
-        def getaddrinfo(host: object, port: object, *args: Any, **kwargs: Any) -> Any:
-            self.refuse("socket.getaddrinfo", (host, port))
-
-        with (
-            mock.patch.object(socket.socket, "connect", connect),
-            mock.patch.object(socket.socket, "connect_ex", connect_ex),
-            mock.patch.object(socket.socket, "sendto", sendto),
-            mock.patch.object(socket, "create_connection", create_connection),
-            mock.patch.object(socket, "getaddrinfo", getaddrinfo),
-        ):
-            yield self
-
-
 # --- running --------------------------------------------------------------------------------
 
 
@@ -168,30 +124,32 @@ def _describe(recipe: Recipe, pair: Pair) -> str:
     return f"recipe '{recipe.name}' {recipe.version} on pair {pair.source} ({pair.en[:40]!r})"
 
 
-def _record_json(record: Record) -> dict[str, Any]:
-    example = record.example
-    return {
-        "id": record.id,
-        "instruction": example.instruction,
-        "input": example.input,
-        "output": example.output,
-        "synthetic": example.synthetic,
-        "extra": json.dumps(dict(example.extra), ensure_ascii=False, sort_keys=True, default=repr),
-    }
+_JSON_COLUMNS = ("id", "instruction", "input", "output", "synthetic", "extra")
+
+
+def _records(recipe: Recipe, pair: Pair, step: Step) -> pa.Table:
+    """One pair's records by the build's own path: the recipe stage, then the join with the pair."""
+    try:
+        return recipe_records([pair], step)
+    except (TypeError, ValueError, pa.ArrowException) as error:
+        raise AssertionError(
+            f"check_recipe: {_describe(recipe, pair)}: records do not convert to the "
+            f"dataset schema: {type(error).__name__}: {error}"
+        ) from error
 
 
 def _run(
     recipe: Recipe, pairs: Sequence[Pair], params: Mapping[str, Any], order: Sequence[int]
-) -> dict[int, list[Record]]:
+) -> dict[int, pa.Table]:
     """Run the recipe through the build's own code path; fail with the pair on any problem."""
     step = Step(recipe, dict(params))
-    guard = _NetworkGuard()
-    results: dict[int, list[Record]] = {}
+    guard = NetworkGuard()
+    results: dict[int, pa.Table] = {}
     with guard.active():
         for index in order:
             pair = pairs[index]
             try:
-                results[index] = apply_recipes(pair, [step])
+                results[index] = _records(recipe, pair, step)
             except RecipeError as error:
                 if guard.attempts:
                     break
@@ -206,10 +164,10 @@ def _run(
     return results
 
 
-def _as_json(results: Mapping[int, list[Record]]) -> dict[int, str]:
+def _as_json(results: Mapping[int, pa.Table]) -> dict[int, str]:
     return {
-        index: json.dumps([_record_json(r) for r in records], ensure_ascii=False, sort_keys=True)
-        for index, records in results.items()
+        index: json.dumps(table.select(list(_JSON_COLUMNS)).to_pylist(), ensure_ascii=False, sort_keys=True)
+        for index, table in results.items()
     }
 
 
@@ -230,21 +188,12 @@ def _compare(
             )
 
 
-def _table(recipe: Recipe, pairs: Sequence[Pair], results: Mapping[int, list[Record]]) -> pa.Table:
-    tables = []
-    for index in sorted(results):
-        try:
-            table = records_to_table(results[index])
-        except (TypeError, ValueError, pa.ArrowException) as error:
-            raise AssertionError(
-                f"check_recipe: {_describe(recipe, pairs[index])}: records do not convert to the "
-                f"dataset schema: {type(error).__name__}: {error}"
-            ) from error
+def _table(recipe: Recipe, results: Mapping[int, pa.Table]) -> pa.Table:
+    tables = [results[index] for index in sorted(results)]
+    for index, table in zip(sorted(results), tables):
         if not table.schema.equals(SCHEMA):
-            raise AssertionError(
-                f"check_recipe: {_describe(recipe, pairs[index])}: schema differs from SCHEMA"
-            )
-        tables.append(table)
+            raise AssertionError(f"check_recipe: recipe '{recipe.name}' {recipe.version}: the records of "
+                                 f"pair {index} do not have the dataset schema")
     return pa.concat_tables(tables) if tables else SCHEMA.empty_table()
 
 
@@ -365,7 +314,7 @@ def check_recipe(
     options = dict(params or {})
 
     first = _run(recipe, chosen, options, range(len(chosen)))
-    table = _table(recipe, chosen, first)
+    table = _table(recipe, first)
     if table.num_rows == 0:
         raise AssertionError(
             f"check_recipe: recipe '{recipe.name}' {recipe.version} made no example from any of "
@@ -391,7 +340,7 @@ def check_recipe(
         version=recipe.version,
         pairs=len(chosen),
         examples=table.num_rows,
-        skipped_pairs=sum(1 for records in first.values() if not records),
+        skipped_pairs=sum(1 for records in first.values() if not records.num_rows),
         cross_process=located is not None,
         table=table,
     )

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from builder import Example, Pair, RecipeContext, recipe
-from builder.annotate.colloquial import strip_colloquial
+from builder import Example, Pair, RecipeContext, recipe, strip_colloquial
 
 PROMPTS = (
     "把這句話改得口語一點，像台灣人平常聊天那樣，加上自然的語氣詞。",

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from builder import Example, Pair, RecipeContext, recipe
-from builder.annotate.glossary import explain
+from builder import Example, Pair, RecipeContext, explain, recipe
 
 PROMPTS_ZH = (
     "這句話裡的語氣詞有哪些？各自帶出什麼語氣？",

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from builder.config import config_from_mapping
+from builder.contract.registry import Registry, default_registry
 from builder.pipeline import build
-from builder.registry import Registry, default_registry
 
 PAIRS = [
     ("Please remember to bring your umbrella tomorrow.", "明天記得帶傘喔"),
@@ -78,12 +78,12 @@ def test_tampered_output_entry_is_not_served(tmp_path: Path, where: str) -> None
 def test_changed_recipe_params_recompute_only_that_recipe(tmp_path: Path) -> None:
     """New parameters for one recipe miss its records cache only; the rest comes from the cache."""
     (tmp_path / "shout.py").write_text(
-        "from builder import Example, recipe\n\n"
-        "@recipe('shout', version='1.0.0')\n"
+        "from builder import Example, Param, recipe\n\n"
+        "@recipe('shout', version='1.0.0', params=[Param('mark', str, '!', 'the end mark')])\n"
         "def shout(pair, ctx):\n"
         "    '''Repeat the English line with a configurable mark.'''\n"
         "    yield Example(instruction='Say it louder.', input=pair.en,\n"
-        "                  output=pair.en + ctx.params.get('mark', '!'))\n",
+        "                  output=pair.en + ctx.params['mark'])\n",
         encoding="utf-8",
     )
     _write_corpus(tmp_path / "in", "a.txt", PAIRS)

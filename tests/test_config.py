@@ -19,7 +19,7 @@ def test_default_config_file_loads() -> None:
     assert config.inputs == (ROOT / "data" / "sample",)
     assert sum(config.ratios.values()) == pytest.approx(1.0)
     explain = [r for r in config.recipes if r.name == "explain-particles"][0]
-    assert explain.min_particles == 1 and dict(explain.params) == {}
+    assert dict(explain.core) == {"min_particles": 1} and dict(explain.params) == {}
 
 
 def test_paths_are_relative_to_the_config_file(tmp_path: Path) -> None:

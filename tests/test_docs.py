@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from builder import Example, Pair, RecipeContext, recipe
+from builder.contract.registry import BUILT_IN, Registry
 from builder.docgen import main, render_cli, render_recipes
-from builder.registry import BUILT_IN, Registry
 
 pytest_plugins = ["builder.testing"]  # the make_pair fixture
 

@@ -39,10 +39,10 @@ def test_selecting_no_lines_gives_empty_features() -> None:
 
 def test_parcels_hand_tables_over_intact_and_leave_no_file(tmp_path) -> None:
     """Tables packed by a worker come back equal, and each file is gone once it was read."""
-    from builder.apply import Step, apply_recipes
+    from builder.contract.apply import Step, apply_recipes
+    from builder.contract.registry import default_registry
     from builder.engine.parcel import Parcel
     from builder.output.records import records_to_table
-    from builder.registry import default_registry
     from builder.testing import new_pair
 
     step = Step(default_registry().get("en-to-casual"))

@@ -13,9 +13,9 @@ import pytest
 from builder import Example, Pair, RecipeContext, recipe
 from builder.cli import main
 from builder.config import BuildConfig, config_from_mapping
+from builder.contract.registry import Registry
 from builder.errors import RecipeError
 from builder.pipeline import build
-from builder.registry import Registry
 
 # Fresh pairs; the third one (lines 5 and 6) is the one the faulty recipes trip on.
 PAIRS = [

@@ -9,12 +9,13 @@ from pathlib import Path
 
 import pytest
 
-import builder.registry
+import builder.contract.registry
 from builder import Example, Pair, RecipeContext, recipe
 from builder.cli import main
 from builder.config import config_from_mapping
+from builder.contract.recipe import Recipe
+from builder.contract.registry import BUILT_IN, Registry, default_registry
 from builder.errors import ConfigError, RecipeError
-from builder.registry import BUILT_IN, Recipe, Registry, default_registry
 from builder.testing import check_recipe
 
 pytest_plugins = ["builder.testing"]  # the make_pair fixture
@@ -145,10 +146,10 @@ def test_unknown_name_in_a_config_lists_available_recipes(tmp_path: Path) -> Non
 FILE_RECIPE = '''
 """A recipe kept in a local file, for a quick experiment."""
 
-from builder import Example, recipe
+from builder import Example, Param, recipe
 
 
-@recipe("ask-for-zh", version="0.2.0")
+@recipe("ask-for-zh", version="0.2.0", params=[Param("tone", str, "plain", "how the request sounds")])
 def ask_for_zh(pair, ctx):
     """Ask how the English line is said casually in Taiwan."""
     yield Example(instruction=ctx.pick(["這句台灣人會怎麼講？", "用口語講講看："]), input=pair.en, output=pair.zh)
@@ -279,7 +280,7 @@ def test_local_recipe_through_the_cli(
 ) -> None:
     """`twcasual recipes show` renders the local recipe's record; `list` shows it with its origin."""
     registry, _ = _local_registry()
-    monkeypatch.setattr(builder.registry, "default_registry", lambda: registry)
+    monkeypatch.setattr(builder.contract.registry, "default_registry", lambda: registry)
     assert (
         main(
             [

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from builder import Example, Pair, RecipeContext, recipe
+from builder import Example, Pair, Param, RecipeContext, recipe
 from builder.testing import check_recipe, load_golden_pairs, new_pair
 
 # The kit's fixtures (golden_pairs, make_pair), loaded the way a contributor's tests load them.
@@ -219,7 +219,7 @@ def test_params_reach_the_recipe(make_pair: Callable[..., Pair]) -> None:
             instruction=f"{ctx.params['prefix']}用口語講：", input=pair.en, output=pair.zh
         )
 
-    item = _local("prefixed", prefixed)
+    item = _local("prefixed", prefixed, params=[Param("prefix", str, "", "what opens the request")])
     report = check_recipe(
         item,
         pairs=[make_pair("See you later.", "等等見囉。")],

@@ -121,7 +121,7 @@ def examples_table(recipe: str | Sequence[str], version: str | Sequence[str], id
     """The record-side columns (`RECORD_COLUMNS`) of examples, one row each.
 
     `recipe` and `version` are one recipe's (a string) or each row's; `extras` holds each
-    example's extra fields as JSON (`builder.apply.extra_json`).
+    example's extra fields as JSON (`builder.contract.checks.extra_json`).
     """
     count = len(ids)
     outputs = [e.output for e in examples]

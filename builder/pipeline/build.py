@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from builder.config import BuildConfig
+from builder.contract.registry import Registry, default_registry
 from builder.engine.cache import BuildCache
 from builder.engine.executor import Executor, paused_gc
 from builder.engine.timing import Timings
@@ -17,7 +18,6 @@ from builder.output.staging import check_target, staged_output
 from builder.pipeline.context import PassContext
 from builder.pipeline.plan import make_plan
 from builder.pipeline.stages import BuildRun
-from builder.registry import Registry, default_registry
 from builder.text.normalize import Normalizer
 
 __all__ = ["BuildResult", "build"]

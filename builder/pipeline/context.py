@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from builder.annotate import Annotator
-from builder.apply import Step
+from builder.contract.apply import Step
 from builder.dedup.settings import DedupSettings
 from builder.engine.cache import BuildCache
 from builder.text.normalize import Normalizer

@@ -33,8 +33,7 @@ def build_signature(plan: BuildPlan, report: BuildReport) -> Signature:
         dataset_version=config.version,
         inputs={f.name: report.files[f.name].sha256 for f in plan.files},
         recipes=[(s.recipe.name, s.recipe.version) for s in steps],
-        recipe_params={s.recipe.name: {"params": dict(s.params), "min_particles": s.min_particles}
-                       for s in steps},
+        recipe_params={s.recipe.name: {"params": dict(s.params), **s.core_values} for s in steps},
         annotate=plan.annotator.name,
         dedup=asdict(plan.dedup),
         split={"ratios": dict(config.ratios), "previous": previous.label if previous else ""},

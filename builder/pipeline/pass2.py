@@ -17,7 +17,8 @@ import numpy as np
 import pyarrow as pa
 
 from builder.annotate.style_stats import StyleStats
-from builder.apply import Step
+from builder.contract.apply import Step
+from builder.contract.params import CORE_KEYS
 from builder.dedup.fold import SideFeatures, select_lines
 from builder.engine.batch import Batch
 from builder.engine.cache import digest
@@ -35,7 +36,8 @@ __all__ = ["PAIR_COUNTS", "Failure", "Pass2Job", "Pass2Result", "records_batch"]
 Tables = dict[tuple[str, str], pa.Table]  # (config, split) -> records
 
 # Per recipe, every pair that reached the recipes (kept by dedup, failed by none) is one of:
-PAIR_COUNTS = ("pairs_with_records", "pairs_below_min_particles", "pairs_without_records")
+# with records of it, kept out by one of the core's keys (the first that refuses it), or without.
+PAIR_COUNTS = ("pairs_with_records", *(f"pairs_below_{key.name}" for key in CORE_KEYS), "pairs_without_records")
 
 
 @dataclass
@@ -167,14 +169,16 @@ def _count_pairs(steps: Sequence[Step], recipe_tables: Sequence[pa.Table], pairs
     reached[kept] = True
     reached &= ~failed
     for step, table in zip(steps, recipe_tables):
+        name = step.recipe.name
         kept_out = np.zeros(len(pairs), dtype=bool)
-        if step.min_particles:
-            kept_out[[o for o in kept if not step.wants(pairs[o])]] = True
+        for offset in kept if step.filters else ():
+            key = step.kept_out_by(pairs[offset])
+            if key is not None:
+                kept_out[offset] = True
+                counters.add(name, f"pairs_below_{key}", int(reached[offset]))
         given = reached & ~kept_out
         silent = given.copy()
         silent[table.column(OFFSET).to_numpy()] = False
-        name = step.recipe.name
         counters.add(name, "pairs_with_records", int(given.sum()) - int(silent.sum()))
-        counters.add(name, "pairs_below_min_particles", int((reached & kept_out).sum()))
         counters.add(name, "pairs_without_records", int(silent.sum()))
     return counters

@@ -11,14 +11,15 @@ from pathlib import Path
 from typing import Any
 
 from builder.annotate import Annotator, get_annotator
-from builder.apply import Step
 from builder.config import BuildConfig
+from builder.contract.apply import Step
+from builder.contract.recipe import Recipe
+from builder.contract.registry import Registry
 from builder.dedup.settings import DedupSettings
 from builder.engine.cache import code_digest, digest
 from builder.errors import ConfigError
 from builder.ingest.discover import Discovery, discover
 from builder.output.manifest import file_sha256
-from builder.registry import Recipe, Registry
 from builder.release.previous import PreviousRelease, load_previous
 
 __all__ = ["BuildPlan", "make_plan", "recipe_digest", "select_steps"]
@@ -45,19 +46,20 @@ def select_steps(config: BuildConfig, registry: Registry) -> list[Step]:
     """Resolve the config's recipe selection against the registry (files are loaded here)."""
     steps = []
     for selection in config.recipes:
-        if selection.file is not None:
-            for item in registry.load_file(selection.file, display=selection.name):
-                steps.append(Step(item, selection.params, selection.min_particles))
-        else:
-            steps.append(Step(registry.get(selection.name), selection.params, selection.min_particles))
+        chosen = (registry.load_file(selection.file, display=selection.name) if selection.file is not None
+                  else [registry.get(selection.name)])
+        for item in chosen:
+            table = selection.name if selection.file is None else f'"{selection.name}"'
+            item.resolve_params(selection.params, f"{selection.where} [recipes.{table}]")  # typos stop here
+            steps.append(Step(item, selection.params, selection.core))
     names = [s.recipe.name for s in steps]
     if len(set(names)) != len(names):
         raise ConfigError(f"a recipe is selected twice: {', '.join(names)}")
     return steps
 
 
-def recipe_digest(recipe: Recipe, params: Mapping[str, Any], min_particles: int) -> str:
-    """A recipe's key: name, version, parameters, filters and the source file of its module."""
+def recipe_digest(recipe: Recipe, params: Mapping[str, Any], core: Mapping[str, Any]) -> str:
+    """A recipe's key: name, version, parameters, core keys and the source file of its module."""
     source = ""
     try:
         source_file = inspect.getsourcefile(recipe.function)
@@ -65,7 +67,7 @@ def recipe_digest(recipe: Recipe, params: Mapping[str, Any], min_particles: int)
             source = hashlib.sha256(Path(source_file).read_bytes()).hexdigest()
     except (TypeError, OSError):
         source = "unknown"
-    return digest("recipe", recipe.name, recipe.version, dict(params), min_particles, source,
+    return digest("recipe", recipe.name, recipe.version, dict(params), dict(core), source,
                   code_digest())
 
 
@@ -82,7 +84,7 @@ def make_plan(config: BuildConfig, registry: Registry, skip_errors: bool) -> Bui
                dict(config.annotate_options), asdict(dedup), config.batch_size)
         for sha, f in zip(file_shas, files)
     ]
-    step_keys = [recipe_digest(s.recipe, s.params, s.min_particles) for s in steps]
+    step_keys = [recipe_digest(s.recipe, s.params, s.core_values) for s in steps]
     card = [config.name, config.pretty_name, config.version, config.license, config.description,
             config.repo, config.default_config]
     output_key = digest("output", file_keys, step_keys, card, config.ratios, config.formats,

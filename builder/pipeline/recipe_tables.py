@@ -13,14 +13,14 @@ from collections.abc import Sequence
 
 import pyarrow as pa
 
-from builder.apply import Step, record_id, run_step
+from builder.contract.apply import Step, record_id, run_step
 from builder.engine.cache import BuildCache
 from builder.engine.timing import Timings
 from builder.errors import RecipeError
-from builder.output.records import examples_table
+from builder.output.records import examples_table, pairs_table, with_pairs
 from builder.types import Example, Pair
 
-__all__ = ["OFFSET", "Failures", "cached_recipe_table", "recipe_table"]
+__all__ = ["OFFSET", "Failures", "cached_recipe_table", "recipe_records", "recipe_table"]
 
 OFFSET = "__pair_offset"
 Failures = dict[int, tuple[str, str]]  # pair offset in the batch -> (kind, message)
@@ -77,3 +77,11 @@ def cached_recipe_table(pairs: Sequence[Pair], kept: Sequence[int], step: Step, 
         with timings.stage("cache"):
             cache.store_records(key, table.replace_schema_metadata({"failed": meta}))
     return table, failures
+
+
+def recipe_records(pairs: Sequence[Pair], step: Step) -> pa.Table:
+    """Every record one recipe makes of `pairs`, in the dataset schema, by the build's own path:
+    the recipe stage, then the join with the pairs' columns. The first failure raises RecipeError."""
+    table, _ = recipe_table(pairs, range(len(pairs)), step, skip_errors=False, timings=Timings())
+    offsets = table.column(OFFSET).to_numpy()
+    return with_pairs(table.drop_columns([OFFSET]), pairs_table(pairs), offsets)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from builder import Example, Pair, RecipeContext, recipe
+from builder import Example, Pair, Param, RecipeContext, recipe
 
 __all__ = ["particle_hint"]
 
@@ -23,16 +23,22 @@ REQUESTS = (
 )
 
 
-@recipe("particle-hint", version="0.1.0", fields=("particle",))
+@recipe(
+    "particle-hint",
+    version="0.1.0",
+    fields=("particle",),
+    params=[Param("max_per_pair", int, 1, "examples per pair at most, one per distinct particle")],
+    contract="2.0",
+)
 def particle_hint(pair: Pair, ctx: RecipeContext) -> Iterator[Example]:
     """Ask for a casual zh-TW rendering of the English line that uses a named particle.
 
     One example per distinct particle of the zh line, in the order they appear, at most
-    `max_per_pair` (a recipe parameter, default 1). The particle goes into the `particle` field.
+    `max_per_pair` (a declared parameter, default 1). The particle goes into the `particle` field.
     """
     if pair.style is None:
         return
-    limit = int(ctx.params.get("max_per_pair", 1))
+    limit = ctx.params["max_per_pair"]
     particles = list(dict.fromkeys(span.text for span in pair.style.particles))[:limit]
     for particle in particles:
         request = ctx.pick(REQUESTS).format(particle=particle)
