@@ -17,9 +17,10 @@ from pathlib import Path
 import pytest
 from fake_hub import FakeHub, write_release
 
+from builder.cli.push import add_push_command
 from builder.errors import InputError, TwcasualError
 from builder.release.changelog import compute_changelog
-from builder.release.hub import add_push_command, push
+from builder.release.hub import push
 from builder.release.hubcalls import RetryPolicy, scrub
 from builder.release.plan import RemoteState, plan_release
 from builder.release.previous import load_previous

@@ -132,7 +132,6 @@ def test_no_module_is_too_long() -> None:
     assert not long
 
 
-@pytest.mark.xfail(strict=True, reason="the CLI parser is split with the cli step")
 def test_no_function_is_too_long() -> None:
     """No function or method is over 60 lines."""
     long = []

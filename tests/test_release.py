@@ -92,3 +92,17 @@ def test_two_releases_keep_splits_and_tag_each_version(
 
     code, printed = _release(tmp_path, config, "v3", capsys)  # same version again
     assert code != 0 and "v0.2.0" in printed and TOKEN not in printed
+
+
+def test_release_no_cache_reads_and_writes_no_cache_even_the_one_the_config_names(
+    tmp_path: Path, hub: FakeHub, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`release --no-cache` builds without the cache that [build] cache_dir names (it used to fall
+    back to it), and still releases."""
+    config = _project(tmp_path, FIRST, "0.1.0")
+    config.write_text(config.read_text(encoding="utf-8").replace("[build]\n", '[build]\ncache_dir = "cache"\n'),
+                      encoding="utf-8")
+    code, printed = _release(tmp_path, config, "v1", capsys)
+    assert code == 0, printed
+    assert not (tmp_path / "cache").exists()
+    assert "v0.1.0" in hub.repo(REPO).tags

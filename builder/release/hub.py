@@ -8,7 +8,6 @@ did land is tagged instead of being sent twice. Tags are never moved or deleted.
 
 from __future__ import annotations
 
-import argparse
 import json
 import re
 import tempfile
@@ -35,7 +34,7 @@ from builder.release.verify import verify_release
 if TYPE_CHECKING:
     from huggingface_hub import HfApi
 
-__all__ = ["PushResult", "add_push_command", "push", "read_remote_state", "run_push_command"]
+__all__ = ["PushResult", "push", "read_remote_state"]
 
 _REPO_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
 _COMMIT_OID = re.compile(r"^[0-9a-f]{40}$")
@@ -218,32 +217,3 @@ def _tag(
                 ) from None
             say(f"tagging failed ({describe_error(err, secret)}); retry {attempt} of {retry.attempts - 1}")
             retry.sleep(retry.delay(attempt, err))
-
-
-def add_push_command(subparsers: Any) -> None:
-    """Register `twcasual push OUT [--repo org/name] [--config F] [--private] [--dry-run]`."""
-    p = subparsers.add_parser(
-        "push", help="publish a built dataset folder to the Hub: one commit and a version tag",
-        description="Publish OUT as one commit on a Hub dataset repo, then tag it v<dataset version>."
-        " The token comes from HF_TOKEN or `hf auth login`.",
-    )
-    p.add_argument("out", metavar="OUT", help="the built dataset folder")
-    p.add_argument("--repo", metavar="ORG/NAME",
-                   help="Hub dataset repo, created if missing (default: [dataset] repo in the config)")
-    p.add_argument("--config", help="where --repo defaults from (default: ./twcasual.toml if present)")
-    p.add_argument("--private", action="store_true",
-                   help="create the repo as private (an existing repo keeps its visibility)")
-    p.add_argument("--dry-run", action="store_true",
-                   help="print the plan (files, sizes, deletions, commit message, tag); send nothing")
-    p.set_defaults(handler=run_push_command)
-
-
-def run_push_command(args: argparse.Namespace) -> int:
-    """Handle `twcasual push`; errors surface as TwcasualError (one line)."""
-    from builder.config import config_or_default
-
-    repo = args.repo or config_or_default(args.config).repo
-    if not repo:
-        raise ConfigError("push needs --repo org/name (or [dataset] repo in the config)")
-    push(Path(args.out), repo, private=args.private, dry_run=args.dry_run)
-    return 0
