@@ -10,9 +10,11 @@ TEST_STAMP := $(VENV)/.installed-test
 
 setup: $(STAMP)
 
+# setuptools >= 77 reads `license = "Apache-2.0"` (PEP 639); the tests build examples/recipe-plugin
+# with the venv's own setuptools, and a fresh Python 3.11 venv comes with 65.5.
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(PIP) install --upgrade pip
+	$(PIP) install --upgrade pip "setuptools>=77"
 	$(PIP) install -c constraints.txt -e .
 	touch $(STAMP)
 

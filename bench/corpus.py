@@ -31,6 +31,8 @@ from itertools import accumulate
 from pathlib import Path
 from typing import TextIO
 
+from builder import PARTICLES
+
 __all__ = ["CorpusStats", "DUP_KINDS", "VERSION", "iter_pairs", "write_corpus"]
 
 VERSION = 1  # bump when the output for a given (n, seed, dup_rate) changes: caches key on it
@@ -207,7 +209,7 @@ SENTENCE_END = {"s": ("。", "！", "", "～", "!!"), "r": ("。", "", "～", "�
                 "m": ("？", "", "?")}
 MID_END = ("。", "。", "。", "！", " ")  # between sentences: casual writers also use a space
 # fmt: on
-_PARTICLE_CHARS = frozenset("啦喔哦呢耶欸誒齁吼吧嘛囉嘍咧捏唷喲啊呀哇蛤哈嘿咩")
+_PARTICLE_CHARS = frozenset(PARTICLES)  # the annotator's inventory: its one home is builder
 _CLAUSE_END = frozenset("，。！？～!?,. ")
 _TYPO_ZH = "的得在再是事那哪他她有又要也就都很還會說看想去來"
 _WIDE = {ord(c): ord(c) + 0xFEE0 for c in string.digits + string.ascii_letters}

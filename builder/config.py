@@ -11,11 +11,15 @@ from typing import Any
 
 from builder.contract.params import check_core, split_table
 from builder.errors import ConfigError
+from builder.split import DEFAULT_RATIOS
 
 __all__ = ["DEFAULT_CONFIG", "BuildConfig", "RecipeSelection", "config_from_mapping", "config_or_default",
            "load_config"]
 
-BUILT_IN_RECIPES = ("en-to-casual", "casual-to-en", "casualize", "explain-particles")
+# The recipes a config without [recipes] selects, in this order (which the build signature, the
+# card and the manifest follow). Which recipes are built in is said once, by the entry points in
+# pyproject.toml; tests/test_one_home.py checks that this tuple names exactly those.
+DEFAULT_RECIPES = ("en-to-casual", "casual-to-en", "casualize", "explain-particles")
 EXPORT_FORMATS = ("parquet", "jsonl", "llama-factory")
 _SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?$")
 
@@ -58,9 +62,7 @@ class BuildConfig:
     annotate_backend: str = "lexicon"
     annotate_options: Mapping[str, Any] = field(default_factory=dict)
     dedup: Mapping[str, Any] = field(default_factory=dict)
-    ratios: Mapping[str, float] = field(
-        default_factory=lambda: {"train": 0.9, "validation": 0.05, "test": 0.05}
-    )
+    ratios: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_RATIOS))
     previous: str = ""
     formats: tuple[str, ...] = ("parquet",)
     shard_rows: int = 500_000
@@ -68,7 +70,7 @@ class BuildConfig:
     workers: int = 0  # 0: one worker process per core
     batch_size: int = 2048
     cache_dir: Path | None = None
-    recipes: tuple[RecipeSelection, ...] = tuple(RecipeSelection(n) for n in BUILT_IN_RECIPES)
+    recipes: tuple[RecipeSelection, ...] = tuple(RecipeSelection(n) for n in DEFAULT_RECIPES)
 
 
 def load_config(path: Path) -> BuildConfig:

@@ -11,21 +11,33 @@ from __future__ import annotations
 import hashlib
 import re
 from bisect import bisect_right
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
 
 from builder.errors import ConfigError, InputError
 
-__all__ = ["DEFAULT_RATIOS", "PRIORITY", "validate_ratios", "assign_splits", "write_splits",
-           "read_previous_splits"]
+__all__ = ["DEFAULT_RATIOS", "PRIORITY", "SPLIT_ORDER", "assign_splits", "ordered_splits", "read_previous_splits",
+           "split_sort_key", "validate_ratios", "write_splits"]
 
 DEFAULT_RATIOS: Mapping[str, float] = {"train": 0.9, "validation": 0.05, "test": 0.05}
+# How splits are listed (card, exports, changelog): these first, in this order, then others by name.
+SPLIT_ORDER = ("train", "validation", "test")
 # When a cluster's old members were in different splits, the first of these wins, so that
 # adding data never moves an old test or validation item into train.
 PRIORITY = ("test", "validation")
 _NAME = re.compile(r"^\w+$", re.ASCII)
+
+
+def split_sort_key(name: str) -> tuple[int, str]:
+    """Sort key that lists splits in SPLIT_ORDER, then any other split by name."""
+    return (SPLIT_ORDER.index(name) if name in SPLIT_ORDER else len(SPLIT_ORDER), name)
+
+
+def ordered_splits(names: Iterable[str]) -> list[str]:
+    """The split names in the order they are listed (SPLIT_ORDER first, then by name)."""
+    return sorted(names, key=split_sort_key)
 
 
 def validate_ratios(ratios: Mapping[str, float]) -> dict[str, float]:

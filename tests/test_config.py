@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from builder.config import BUILT_IN_RECIPES, config_from_mapping, load_config
+from builder.config import DEFAULT_RECIPES, config_from_mapping, load_config
 from builder.errors import ConfigError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_default_config_file_loads() -> None:
     """The shipped twcasual.toml selects every built-in recipe and the sample corpus."""
     config = load_config(ROOT / "twcasual.toml")
-    assert [r.name for r in config.recipes] == list(BUILT_IN_RECIPES)
+    assert [r.name for r in config.recipes] == list(DEFAULT_RECIPES)
     assert config.inputs == (ROOT / "data" / "sample",)
     assert sum(config.ratios.values()) == pytest.approx(1.0)
     explain = [r for r in config.recipes if r.name == "explain-particles"][0]

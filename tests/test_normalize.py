@@ -213,7 +213,7 @@ def test_normalizer_builds_a_pair_and_records_warnings_and_conversions() -> None
     simplified = normalizer(RawPair("The weather is lovely.", "今天天气很好啦", SOURCE))
     assert isinstance(simplified, Pair) and simplified.converted_simplified
     assert simplified.zh == "今天天氣很好啦"
-    assert (normalizer.converted, normalizer.warning_count) == (1, 1)
+    assert normalizer.warning_count == 1 and not hasattr(normalizer, "converted")  # the pairs say it
 
 
 def test_normalizer_sets_aside_a_pair_that_normalises_to_nothing() -> None:

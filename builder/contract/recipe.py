@@ -28,10 +28,11 @@ from typing import Any, TypeVar
 from builder.contract.checks import checked_example
 from builder.contract.params import CORE_KEYS, Param, resolve_params
 from builder.errors import RecipeError
+from builder.output.layout import RESERVED_NAMES
 from builder.types import Example, Pair, Style
 from builder.version import __version__
 
-__all__ = ["CONTRACT_VERSION", "RESERVED", "Recipe", "RecipeContext", "RecipeFunction", "recipe"]
+__all__ = ["CONTRACT_VERSION", "Recipe", "RecipeContext", "RecipeFunction", "recipe"]
 
 CONTRACT_VERSION = "2.0"
 _CHANGES = {2: "parameters are declared with @recipe(params=[Param(...)])"}  # what each MAJOR broke
@@ -42,8 +43,6 @@ _SEMVER = re.compile(
 )
 _CONTRACT = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)$")
 _FIELD = re.compile(r"^[a-z][a-z0-9_]*$")
-# Names the output folder already uses: the mixed config and the export folders.
-RESERVED = frozenset({"all", "jsonl", "llama-factory"})
 
 RecipeFunction = Callable[[Pair, "RecipeContext"], Iterable[Example]]
 T = TypeVar("T")
@@ -173,7 +172,7 @@ def recipe(
         where = f"{getattr(function, '__module__', '?')}.{getattr(function, '__qualname__', '?')}"
         if not isinstance(name, str) or not _NAME.match(name):
             raise RecipeError(f"recipe {where}: name {name!r} is not kebab-case (like 'en-to-casual')")
-        if name in RESERVED:
+        if name in RESERVED_NAMES:
             raise RecipeError(f"recipe {where}: the name '{name}' is reserved (used by the dataset layout)")
         if not isinstance(version, str) or not _SEMVER.match(version):
             raise RecipeError(f"recipe '{name}' ({where}): version {version!r} is not semver (like '1.0.0')")

@@ -31,7 +31,8 @@ from typing import Any, BinaryIO
 
 import pyarrow as pa
 
-from builder.output.manifest import MANIFEST, file_sha256
+from builder.output.layout import MANIFEST
+from builder.output.manifest import file_sha256
 from builder.version import __version__
 
 __all__ = ["BuildCache", "code_digest", "digest"]

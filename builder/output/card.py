@@ -10,11 +10,10 @@ from string import Template
 from huggingface_hub import DatasetCardData
 
 from builder.errors import BuildError
+from builder.output.layout import ALL_CONFIG
+from builder.split import SPLIT_ORDER, ordered_splits
 
-__all__ = ["CardInfo", "render_card", "card_configs", "template_path", "ALL_CONFIG"]
-
-ALL_CONFIG = "all"
-SPLIT_ORDER = ("train", "validation", "test")
+__all__ = ["CardInfo", "render_card", "card_configs", "template_path"]
 
 LICENSE_TEXT = {
     "cc-by-4.0": (
@@ -53,11 +52,6 @@ def template_path() -> Path:
     return Path(__file__).parent.parent / "data" / "dataset_card.md"
 
 
-def _ordered_splits(splits: Mapping[str, int]) -> list[str]:
-    known = [s for s in SPLIT_ORDER if s in splits]
-    return known + sorted(s for s in splits if s not in SPLIT_ORDER)
-
-
 def card_configs(counts: Mapping[str, Mapping[str, int]], default: str) -> list[dict[str, object]]:
     """The YAML `configs:` list: one per recipe with rows, plus `all`; empty splits left out."""
     configs: list[dict[str, object]] = []
@@ -67,7 +61,7 @@ def card_configs(counts: Mapping[str, Mapping[str, int]], default: str) -> list[
         if not splits:
             continue
         data_files = []
-        for split in _ordered_splits(splits):
+        for split in ordered_splits(splits):
             data_files.append({"split": split, "path": f"{name}/{split}-*"})
             all_files.setdefault(split, []).append(f"{name}/{split}-*")
         configs.append({"config_name": name, "data_files": data_files})
@@ -76,7 +70,7 @@ def card_configs(counts: Mapping[str, Mapping[str, int]], default: str) -> list[
             {
                 "config_name": ALL_CONFIG,
                 "data_files": [
-                    {"split": split, "path": all_files[split]} for split in _ordered_splits(all_files)
+                    {"split": split, "path": all_files[split]} for split in ordered_splits(all_files)
                 ],
             }
         )
@@ -97,7 +91,7 @@ def _size_category(rows: int) -> str:
 
 
 def _counts_table(counts: Mapping[str, Mapping[str, int]]) -> str:
-    splits = _ordered_splits({s: 1 for c in counts.values() for s in c})
+    splits = ordered_splits({s for c in counts.values() for s in c})
     lines = ["| config | " + " | ".join(splits) + " | total |", "|---" * (len(splits) + 2) + "|"]
     totals = dict.fromkeys(splits, 0)
     for name in sorted(counts):

@@ -28,23 +28,13 @@ import jsonlines
 import pyarrow.parquet as pq
 
 from builder.errors import BuildError, ConfigError
+from builder.output.layout import ALL_CONFIG, JSONL_DIR, LLAMA_FACTORY_DIR
+from builder.split import ordered_splits
 
-__all__ = [
-    "ALL",
-    "DATASET_PREFIX",
-    "EXPORTS",
-    "JSONL_DIR",
-    "LLAMA_FACTORY_DIR",
-    "dataset_name",
-    "write_exports",
-]
+__all__ = ["DATASET_PREFIX", "EXPORTS", "dataset_name", "write_exports"]
 
 EXPORTS = ("jsonl", "llama-factory")
-ALL = "all"
-JSONL_DIR = "jsonl"
-LLAMA_FACTORY_DIR = "llama_factory"
 DATASET_PREFIX = "twcasual"
-SPLIT_ORDER = ("train", "validation", "test")
 _BATCH_ROWS = 4096
 
 # Compact and unescaped, so files are small, readable, and the same bytes on every build.
@@ -66,11 +56,6 @@ def dataset_name(config: str, split: str = "train") -> str:
     """The LLaMA-Factory dataset name of one config and split (`twcasual_en_to_casual_test`)."""
     base = f"{DATASET_PREFIX}_{config.replace('-', '_')}"
     return base if split == "train" else f"{base}_{split}"
-
-
-def _ordered(splits: Sequence[str]) -> list[str]:
-    known = [s for s in SPLIT_ORDER if s in splits]
-    return known + sorted(s for s in splits if s not in SPLIT_ORDER)
 
 
 def _messages(out: Path, config: str, split: str) -> Iterator[list[dict[str, str]]]:
@@ -121,40 +106,40 @@ def _check_names(counts: Mapping[str, Mapping[str, int]], reserved: Sequence[str
 
 
 def _jsonl(out: Path, counts: Mapping[str, Mapping[str, int]]) -> list[Path]:
-    _check_names(counts, (ALL, JSONL_DIR))
+    _check_names(counts, (ALL_CONFIG, JSONL_DIR))
     root = out / JSONL_DIR
     written: list[Path] = []
     configs = sorted(c for c, splits in counts.items() if any(splits.values()))
     for config in configs:
-        for split in _ordered([s for s, n in counts[config].items() if n]):
+        for split in ordered_splits([s for s, n in counts[config].items() if n]):
             target = root / config / f"{split}.jsonl"
             _export(out, config, split, target, counts[config][split])
             written.append(target)
-    all_splits = _ordered(sorted({s for c in configs for s, n in counts[c].items() if n}))
+    all_splits = ordered_splits(sorted({s for c in configs for s, n in counts[c].items() if n}))
     for split in all_splits:
-        target = root / ALL / f"{split}.jsonl"
+        target = root / ALL_CONFIG / f"{split}.jsonl"
         _append_all(out, [c for c in configs if counts[c].get(split)], split, target)
         written.append(target)
     return written
 
 
 def _llama_factory(out: Path, counts: Mapping[str, Mapping[str, int]]) -> list[Path]:
-    _check_names(counts, (ALL,))
+    _check_names(counts, (ALL_CONFIG,))
     root = out / LLAMA_FACTORY_DIR
     written: list[Path] = []
     info: dict[str, dict[str, Any]] = {}
     configs = sorted(c for c, splits in counts.items() if any(splits.values()))
     all_splits: set[str] = set()
     for config in configs:
-        for split in _ordered([s for s, n in counts[config].items() if n]):
+        for split in ordered_splits([s for s, n in counts[config].items() if n]):
             # One folder per split: `twcasual_all_<split>` reads the whole folder.
             relative = f"{split}/{config.replace('-', '_')}.jsonl"
             _export(out, config, split, root / relative, counts[config][split])
             written.append(root / relative)
             info[dataset_name(config, split)] = {"file_name": relative, **_SHAREGPT_ENTRY}
             all_splits.add(split)
-    for split in _ordered(sorted(all_splits)):
-        info[dataset_name(ALL, split)] = {"file_name": split, **_SHAREGPT_ENTRY}
+    for split in ordered_splits(sorted(all_splits)):
+        info[dataset_name(ALL_CONFIG, split)] = {"file_name": split, **_SHAREGPT_ENTRY}
     index = root / "dataset_info.json"
     root.mkdir(parents=True, exist_ok=True)
     index.write_text(

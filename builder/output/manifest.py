@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Signature", "file_sha256", "write_json", "write_manifest", "MANIFEST"]
+from builder.output.layout import MANIFEST
 
-MANIFEST = "manifest.json"
+__all__ = ["Signature", "file_sha256", "write_json", "write_manifest"]
+
 FORMAT = 1
 
 

@@ -23,10 +23,10 @@ from pathlib import Path
 from types import FrameType
 
 from builder.errors import BuildError
+from builder.output.layout import MANIFEST
 
 __all__ = ["check_target", "foreign_files", "is_twcasual_output", "staged_output", "sweep_stale"]
 
-MANIFEST = "manifest.json"
 _SHOWN = 5  # foreign file names listed in a refusal
 
 _STAGE = ".{name}.building-"

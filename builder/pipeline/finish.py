@@ -13,15 +13,15 @@ from builder.dedup.settings import DedupSettings
 from builder.engine.timing import Timings
 from builder.output.card import CardInfo, render_card
 from builder.output.exports import write_exports
+from builder.output.layout import CARD, CHANGELOG, REPORT, STYLE_CHART
 from builder.output.manifest import Signature, write_json, write_manifest
 from builder.output.report import BuildReport
 from builder.pipeline.plan import BuildPlan
 from builder.release.changelog import Changelog, compute_changelog, first_release
 from builder.version import __version__
 
-__all__ = ["REPORT", "build_signature", "finish_output"]
+__all__ = ["build_signature", "finish_output"]
 
-REPORT = "build_report.json"
 Counts = dict[str, dict[str, int]]  # config -> split -> rows
 
 
@@ -57,13 +57,13 @@ def finish_output(stage: Path, plan: BuildPlan, report: BuildReport, counts: Cou
         else first_release(config.version, counts,
                            {s.recipe.name: s.recipe.version for s in steps if s.recipe.name in counts})
     )
-    (stage / "CHANGELOG.md").write_text(changelog.to_markdown(), encoding="utf-8")
-    (stage / "style_particles.svg").write_text(style.render_svg(), encoding="utf-8")
+    (stage / CHANGELOG).write_text(changelog.to_markdown(), encoding="utf-8")
+    (stage / STYLE_CHART).write_text(style.render_svg(), encoding="utf-8")
     report.sections["dedup"] = dedup_summary
     report.sections["leak_check"] = leak.as_dict()
     report.sections["style"] = style.to_dict()
     card = render_card(_card_info(plan, report, counts, signature, dedup_summary, leak, style, changelog))
-    (stage / "README.md").write_text(card, encoding="utf-8")
+    (stage / CARD).write_text(card, encoding="utf-8")
     report_dict = report.to_dict(counts)
     write_json(stage / REPORT, report_dict)
     configs = {s.recipe.name: {"recipe_version": s.recipe.version,
@@ -102,7 +102,7 @@ def _card_info(plan: BuildPlan, report: BuildReport, counts: Counts, signature: 
         leak_summary=f"the {leak.records} pairs behind the written records of every "
         f"recipe were clustered again by the same rules; {leak.leaked_clusters} clusters "
         "cross splits.",
-        style_section="![Particle frequencies](style_particles.svg)\n\n" + style.render_markdown(),
+        style_section=f"![Particle frequencies]({STYLE_CHART})\n\n" + style.render_markdown(),
         changelog=changelog.to_markdown(level=3) if plan.previous else "",
     )
 

@@ -34,11 +34,11 @@ from builder.engine.spool import Spool
 from builder.engine.timing import Timings
 from builder.errors import BuildError
 from builder.ingest.readers import LINES_PER_PAIR, InputFile
-from builder.output.manifest import MANIFEST
+from builder.output.layout import MANIFEST, REPORT, SPLITS_FILE
 from builder.output.report import BuildReport, FileReport
 from builder.output.shards import ShardWriter
 from builder.pipeline.context import PassContext
-from builder.pipeline.finish import REPORT, finish_output
+from builder.pipeline.finish import finish_output
 from builder.pipeline.pass1 import Pass1Result, annotate_batch, read_batches
 from builder.pipeline.pass2 import PAIR_COUNTS, Pass2Job, Pass2Result, records_batch
 from builder.pipeline.plan import BuildPlan
@@ -102,7 +102,7 @@ class BuildRun:
         kept = np.flatnonzero(result.keep)
         dedup_summary = result.summary(lambda i: (spool.get(i).en, spool.get(i).zh))
         spool.remove()
-        write_splits(stage / "splits.parquet", [pair_ids[i] for i in kept], [splits[i] for i in kept])
+        write_splits(stage / SPLITS_FILE, [pair_ids[i] for i in kept], [splits[i] for i in kept])
         # Per recipe, every deduplicated pair not set aside: it made records, its filters kept it
         # out, or the recipe made nothing of it (e.g. no particle to explain).
         self.report.sections["recipes"] = {

@@ -15,7 +15,9 @@ from typing import Any
 import numpy as np
 import pyarrow.compute as pc
 
+from builder.output.layout import MANIFEST
 from builder.release.previous import PreviousRelease, SplitAssignments, folder_files, load_manifest_json, read_release
+from builder.split import split_sort_key
 
 __all__ = ["Changelog", "MovedPair", "SplitDelta", "Stability", "compute_changelog", "first_release"]
 
@@ -152,11 +154,10 @@ class Changelog:
 def first_release(version: str, rows: Mapping[str, Mapping[str, int]],
                   recipes: Mapping[str, str]) -> Changelog:
     """The changelog of a build with no previous release: every row is new (no shard is read)."""
-    order = {"train": 0, "validation": 1, "test": 2}
     deltas = tuple(
         SplitDelta(config, split, 0, n, n, 0)
         for config in sorted(rows)
-        for split, n in sorted(rows[config].items(), key=lambda kv: (order.get(kv[0], 3), kv[0]))
+        for split, n in sorted(rows[config].items(), key=lambda kv: split_sort_key(kv[0]))
     )
     return Changelog(version=version, previous=None, previous_version=None, previous_signature=None,
                      rows=deltas, recipes_added=tuple(sorted(recipes.items())), recipes_removed=(),
@@ -170,14 +171,13 @@ def compute_changelog(previous: PreviousRelease | None, out_dir: Path, *, versio
     version; without it the one in out_dir/manifest.json is used when that file exists.
     """
     files = folder_files(out_dir)
-    manifest = load_manifest_json(files["manifest.json"], out_dir.name) if "manifest.json" in files else None
+    manifest = load_manifest_json(files[MANIFEST], out_dir.name) if MANIFEST in files else None
     current = read_release(files, manifest, "this build")
     version = version or current.version
     before_ids = previous.ids if previous else {}
     before_rows = previous.rows if previous else {}
     deltas = []
-    order = {"train": 0, "validation": 1, "test": 2}
-    for key in sorted(set(before_ids) | set(current.ids), key=lambda k: (k[0], order.get(k[1], 3), k[1])):
+    for key in sorted(set(before_ids) | set(current.ids), key=lambda k: (k[0], *split_sort_key(k[1]))):
         old = before_ids.get(key, np.zeros(0, np.uint64))
         new = current.ids.get(key, np.zeros(0, np.uint64))
         common = int(np.intersect1d(old, new, assume_unique=True).size)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from builder.errors import ConfigError, TwcasualError
-from builder.output.manifest import MANIFEST
+from builder.output.layout import MANIFEST
 from builder.release.hubcalls import (
     RetryPolicy,
     bound_session_timeout,

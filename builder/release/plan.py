@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from builder.errors import TwcasualError
-from builder.output.manifest import MANIFEST, file_sha256
+from builder.output.layout import MANIFEST
+from builder.output.manifest import file_sha256
 from builder.release.verify import SEMVER, read_manifest
 
 __all__ = ["KEEP_REMOTE", "FileAdd", "ReleasePlan", "RemoteState", "plan_release"]

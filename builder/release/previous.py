@@ -21,12 +21,12 @@ import pyarrow.parquet as pq
 import xxhash
 
 from builder.errors import ConfigError, InputError
+from builder.output.layout import MANIFEST, SPLITS_FILE
 
-__all__ = ["SHARD", "SPLITS_FILE", "PreviousRelease", "SplitAssignments", "folder_files", "load_previous",
+__all__ = ["SHARD", "PreviousRelease", "SplitAssignments", "folder_files", "load_previous",
            "load_manifest_json", "read_release"]
 
 SHARD = re.compile(r"^(?P<config>[^/]+)/(?P<split>\w+(?:\.\w+)*)-\d{5}-of-\d{5}\.parquet$")
-SPLITS_FILE = "splits.parquet"
 _SPEC = re.compile(r"^(?P<repo>[\w.-]+/[\w.-]+)(?:@(?P<rev>[^\s@]+))?$")
 _RELEASE_TAG = re.compile(r"^v(\d+)\.(\d+)\.(\d+)$")
 _BATCH = 65_536
@@ -173,7 +173,7 @@ def load_previous(
     """
     folder = Path(spec).expanduser()
     if folder.is_dir():
-        manifest_path = folder / "manifest.json"
+        manifest_path = folder / MANIFEST
         if not manifest_path.is_file():
             raise InputError(f"--previous {folder.name}: no manifest.json there; is it a twcasual release folder?")
         manifest = load_manifest_json(manifest_path, folder.name)
@@ -216,7 +216,7 @@ def _load_from_hub(
         def fetch(name: str) -> Path:
             return Path(api.hf_hub_download(repo, name, repo_type="dataset", revision=rev, cache_dir=cache_dir))
 
-        manifest = load_manifest_json(fetch("manifest.json"), where)
+        manifest = load_manifest_json(fetch(MANIFEST), where)
         names = [n for n in manifest["files"] if n == SPLITS_FILE or SHARD.match(n)]
         paths = {n: fetch(n) for n in names}
     except hub_errors() as err:

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from builder.errors import InputError
-from builder.output.card import ALL_CONFIG
-from builder.output.manifest import MANIFEST, file_sha256
+from builder.output.layout import ALL_CONFIG, CARD, MANIFEST
+from builder.output.manifest import file_sha256
 from builder.release.previous import folder_files
 
 __all__ = ["SEMVER", "read_manifest", "verify_release"]
@@ -56,7 +56,7 @@ def verify_release(out_dir: Path, *, load: bool = True) -> dict[str, Any]:
     from huggingface_hub.repocard import metadata_load
 
     try:
-        card = metadata_load(out_dir / "README.md") if (out_dir / "README.md").is_file() else None
+        card = metadata_load(out_dir / CARD) if (out_dir / CARD).is_file() else None
     except Exception as err:  # noqa: BLE001 - a YAML error of any kind is the card's fault
         raise InputError(f"{out_dir.name}/README.md: the YAML header cannot be read ({type(err).__name__})") from None
     configs = [c.get("config_name") for c in (card or {}).get("configs", [])]

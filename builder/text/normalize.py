@@ -157,17 +157,17 @@ def pair_id(en: str, zh: str) -> str:
 
 
 class Normalizer:
-    """Turn raw pairs into Pairs; collect English warnings and the conversion count.
+    """Turn raw pairs into Pairs (each says whether its zh side was converted); collect English
+    warnings.
 
     `warnings` keeps the first MAX_WARNINGS (source, message) in input order; `warning_count`
-    and `converted` count them all.
+    counts them all.
     """
 
     def __init__(self) -> None:
         self.converter = Converter()
         self.warnings: list[tuple[Source, str]] = []
         self.warning_count = 0
-        self.converted = 0
 
     def __call__(self, raw: RawPair) -> Pair | SetAside:
         """Normalise one raw pair, or set it aside when nothing is left of a side."""
@@ -180,5 +180,4 @@ class Normalizer:
             self.warning_count += 1
             if len(self.warnings) < MAX_WARNINGS:
                 self.warnings.append((raw.source, message))
-        self.converted += converted
         return Pair(pair_id(en, zh), en, zh, raw.source, converted_simplified=converted)
