@@ -103,3 +103,35 @@ def test_recipe_page_lists_built_ins_only_with_an_example(make_pair: Callable[..
     assert "````text\n```啦``` 是什麼語氣？\n````" in page
     assert 'extra: `{"particles": ["啦", "啦", "啦"]}`; synthetic: `true`' in page
     assert "(1 more records from this pair.)" in page
+
+
+def test_architecture_page_matches_the_tree() -> None:
+    """docs/architecture.md names only modules and folders that exist, and names every module and
+    every sub-package of builder/, so the map cannot drift from the tree."""
+    root = DOCS.parent
+    text = (DOCS / "architecture.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"`(builder/[\w/]*(?:\.py|/))`", text))
+    missing = sorted(n for n in named if not (root / n).exists())
+    assert not missing, f"docs/architecture.md names what does not exist: {missing}"
+    # a sub-package's __init__.py is named by its folder
+    modules = {p.relative_to(root).as_posix() for p in (root / "builder").rglob("*.py")
+               if p.name != "__init__.py" or p.parent == root / "builder"}
+    packages = {f"{p.parent.relative_to(root).as_posix()}/" for p in (root / "builder").rglob("__init__.py")}
+    packages.discard("builder/")
+    unnamed = sorted((modules | packages) - named)
+    assert not unnamed, f"docs/architecture.md does not name: {unnamed}"
+
+
+def test_readme_links_the_architecture_page() -> None:
+    """A newcomer finds the map from the README."""
+    assert "docs/architecture.md" in (DOCS.parent / "README.md").read_text(encoding="utf-8")
+
+
+def test_the_recipe_guide_documents_every_public_name() -> None:
+    """Every name `builder` exports (the whole of what a recipe may import) is in
+    docs/writing-recipes.md."""
+    import builder
+
+    text = (DOCS / "writing-recipes.md").read_text(encoding="utf-8")
+    undocumented = [name for name in builder.__all__ if name != "__version__" and f"`{name}" not in text]
+    assert not undocumented
