@@ -130,6 +130,9 @@ def test_edge_cases_are_set_aside_and_counted(tmp_path: Path) -> None:
     assert (f["lines"], f["pairs"], f["unpaired"], f["duplicates"]) == (11, 4, 3, 1)
     reasons = sorted((s["line"], s["reason"]) for s in result.report["set_aside"])
     assert reasons == [(1, "unpaired_zh"), (4, "unpaired_en"), (11, "unpaired_en")]
+    (cluster,) = result.report["dedup"]["examples"]
+    assert [(m["kind"], m["file"], m["line"]) for m in cluster["members"]] == [
+        ("representative", "edge.txt", 2), ("exact", "edge.txt", 7)]
     assert sum(result.counts["en-to-casual"].values()) == 3
 
 

@@ -141,11 +141,13 @@ def test_drop_and_keep_policies_and_earliest_representative() -> None:
     kept = Deduplicator(DedupSettings(policy="keep"))
     kept.add(["a", "b", "c", "d", "e"], [p[0] for p in pairs], [p[1] for p in pairs])
     assert kept.finish().keep.all()
-    summary = result.summary(lambda i: pairs[i])
+    summary = result.summary(lambda i: {"en": pairs[i][0], "zh": pairs[i][1], "file": "chat.txt", "line": 2 * i + 1})
     assert summary["by_kind"] == {"exact": 1, "particle": 1, "near": 1}
     assert summary["duplicates"] == 3 and summary["dropped"] == 3
-    texts = [m["zh"] for ex in summary["examples"] for m in ex["members"]]
-    assert pairs[4][1] in texts
+    members = {m["index"]: m for ex in summary["examples"] for m in ex["members"]}
+    assert members[4]["zh"] == pairs[4][1]
+    # each member says where it was read, so a reader can find it in the input
+    assert {i: (m["file"], m["line"]) for i, m in members.items()} == {i: ("chat.txt", 2 * i + 1) for i in members}
 
 
 def test_batches_give_the_same_clusters_as_one_batch() -> None:

@@ -24,7 +24,7 @@ representative is the earliest pair in input order.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -49,8 +49,12 @@ class DedupResult:
     score: np.ndarray = field(repr=False)  # float: Jaccard that tied a near member, else 1.0
     settings: DedupSettings = field(default_factory=DedupSettings)
 
-    def summary(self, text_of: Callable[[int], tuple[str, str]], examples: int = 5) -> dict:
-        """Count members per kind and show a few clusters, borderline near matches first."""
+    def summary(self, describe: Callable[[int], Mapping[str, object]], examples: int = 5) -> dict:
+        """Count members per kind and show a few clusters, borderline near matches first.
+
+        `describe(i)` gives what the report shows of pair i besides its index, kind and Jaccard:
+        its texts and where it was read (en, zh, file, line).
+        """
         kinds = np.asarray(self.kind, dtype=object)
         counts = {k: int(np.count_nonzero(kinds == k)) for k in KINDS}
         reps, sizes = np.unique(self.cluster, return_counts=True)
@@ -72,8 +76,7 @@ class DedupResult:
             members = np.flatnonzero(self.cluster == rep)[:4]
             shown.append({"representative": rep, "size": int(np.count_nonzero(self.cluster == rep)),
                           "members": [{"index": int(i), "kind": self.kind[i] or "representative",
-                                       "jaccard": round(float(self.score[i]), 3),
-                                       "en": text_of(int(i))[0], "zh": text_of(int(i))[1]}
+                                       "jaccard": round(float(self.score[i]), 3), **describe(int(i))}
                                       for i in members.tolist()]})
         return {"pairs": int(self.cluster.size), "clusters": int(np.count_nonzero(sizes > 1)),
                 "duplicates": int(self.cluster.size - reps.size),

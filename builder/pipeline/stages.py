@@ -43,7 +43,7 @@ from builder.pipeline.pass1 import Pass1Result, annotate_batch, read_batches
 from builder.pipeline.pass2 import PAIR_COUNTS, Pass2Job, Pass2Result, records_batch
 from builder.pipeline.plan import BuildPlan
 from builder.split import assign_splits, write_splits
-from builder.types import SetAside
+from builder.types import Pair, SetAside
 
 __all__ = ["BuildRun"]
 
@@ -57,6 +57,11 @@ class _FileDone:
 
     report: FileReport
     set_aside: list[SetAside]
+
+
+def _shown(pair: Pair) -> dict[str, Any]:
+    """What the report's dedup examples show of a pair: its texts and the file and line it came from."""
+    return {"en": pair.en, "zh": pair.zh, "file": pair.source.file, "line": pair.source.en_line}
 
 
 class BuildRun:
@@ -100,7 +105,7 @@ class BuildRun:
             )
         started = time.perf_counter()
         kept = np.flatnonzero(result.keep)
-        dedup_summary = result.summary(lambda i: (spool.get(i).en, spool.get(i).zh))
+        dedup_summary = result.summary(lambda i: _shown(spool.get(i)))
         spool.remove()
         write_splits(stage / SPLITS_FILE, [pair_ids[i] for i in kept], [splits[i] for i in kept])
         # Per recipe, every deduplicated pair not set aside: it made records, its filters kept it
