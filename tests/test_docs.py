@@ -45,6 +45,7 @@ def test_cli_reference_covers_every_command() -> None:
         "twcasual recipes list",
         "twcasual recipes show",
         "twcasual annotate",
+        "twcasual inspect",
     ):
         assert f"## `{command}`\n" in text
 

@@ -1,6 +1,6 @@
 """The `twcasual` command: parse arguments, call the API, print. Errors are one line on stderr.
 
-One module per command (build, release, recipes, annotate, push), each registering its parser and
+One module per command (build, release, recipes, annotate, push, inspect), each registering its parser and
 handling its arguments; this module only assembles them and turns the project's errors into one
 line and an exit code (a traceback only with --debug).
 """
@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from builder.cli.annotate import add_annotate_command
 from builder.cli.build import add_build_command
+from builder.cli.inspect import add_inspect_command
 from builder.cli.push import add_push_command
 from builder.cli.recipes import add_recipes_command
 from builder.cli.release import add_release_command
@@ -33,7 +34,7 @@ def parser() -> argparse.ArgumentParser:
                              help="show tracebacks on errors (builds run in one process)")
     commands = main_parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for add in (add_build_command, add_release_command, add_recipes_command, add_annotate_command,
-                add_push_command):
+                add_push_command, add_inspect_command):
         add(commands)
     return main_parser
 
