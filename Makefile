@@ -36,4 +36,4 @@ docs: setup
 	$(BIN)/python -m builder.docgen
 
 clean:
-	rm -rf dist .twcasual-cache
+	rm -rf dist dist.html .twcasual-cache
