@@ -6,7 +6,8 @@ The public interface, and the whole of what a recipe plugin may import (`from bu
 - the types that flow through a build: `Pair`, `Example`, `Record`, `Source`, `Span`, `Style`,
   `SetAside`;
 - the helpers a recipe may need: `strip_colloquial` (take the colloquial layer off a zh line),
-  `explain` and `GLOSSARY` (what each particle does), `PARTICLES` (the particle inventory);
+  `explain` and `GLOSSARY` (what each particle does), `PARTICLES` (the particle inventory),
+  `CASUAL_THRESHOLD` (the casual score from which a zh line reads casual: `Style.casual`);
 - `build` (imported on first use: it pulls in pyarrow and numpy) and the error types.
 
 Every other module is internal and may change without notice.
@@ -23,6 +24,7 @@ from builder.contract.params import Param
 from builder.contract.recipe import CONTRACT_VERSION, Recipe, RecipeContext, recipe
 from builder.contract.registry import Registry
 from builder.errors import BuildError, ConfigError, InputError, RecipeError, TwcasualError
+from builder.quality.register_cues import CASUAL_THRESHOLD
 from builder.types import Example, Pair, Record, SetAside, Source, Span, Style
 from builder.version import __version__
 
@@ -30,6 +32,7 @@ if TYPE_CHECKING:
     from builder.pipeline.build import build
 
 __all__ = [
+    "CASUAL_THRESHOLD",
     "CONTRACT_VERSION",
     "GLOSSARY",
     "PARTICLES",

@@ -28,6 +28,7 @@ _SECTIONS: dict[str, tuple[str, ...]] = {
     "input": ("paths", "format"),
     "annotate": ("backend", "options"),
     "dedup": (),  # checked by DedupSettings.from_mapping
+    "filter": (),  # checked by builder.quality.filter_settings.FilterSettings.from_mapping
     "split": ("ratios", "previous"),
     "export": ("formats", "shard_rows", "default_config"),
     "build": ("workers", "cache_dir", "batch_size"),
@@ -62,6 +63,7 @@ class BuildConfig:
     annotate_backend: str = "lexicon"
     annotate_options: Mapping[str, Any] = field(default_factory=dict)
     dedup: Mapping[str, Any] = field(default_factory=dict)
+    filters: Mapping[str, Any] = field(default_factory=dict)  # the [filter] table: bitext filters
     ratios: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_RATIOS))
     previous: str = ""
     formats: tuple[str, ...] = ("parquet",)
@@ -139,6 +141,7 @@ def config_from_mapping(data: Mapping[str, Any], base: Path, where: str = "confi
         annotate_backend=_typed(where, "annotate.backend", annotate.get("backend", "lexicon"), str),
         annotate_options=_typed(where, "annotate.options", annotate.get("options", {}), Mapping),
         dedup=dict(data.get("dedup", {})),
+        filters=dict(data.get("filter", {})),
         ratios={str(k): float(v) for k, v in ratios.items()},
         previous=_typed(where, "split.previous", split.get("previous", ""), str),
         formats=formats,

@@ -53,7 +53,11 @@ def _render_recipe(item: Recipe, pairs: Sequence[Pair]) -> Iterator[str]:
     yield f"- version: {item.version}"
     yield f"- from: {item.origin or '?'} (`{where}`)"
     fields = ", ".join(f"`{f}`" for f in item.fields) or "none"
-    yield f"- extra fields: {fields}\n"
+    defaults = ", ".join(f"`{k} = {v:g}`" for k, v in sorted(item.core_defaults.items()))
+    yield f"- extra fields: {fields}"
+    if defaults:
+        yield f"- its defaults for the core's keys (a config overrides them): {defaults}"
+    yield ""
     doc = (inspect.getdoc(function) or "").strip()
     rest = doc.split("\n", 1)[1].strip() if "\n" in doc else ""
     if rest:

@@ -64,7 +64,9 @@ class Style:
 
     `particles` are sentence-final/discourse particles (啦, 喔, 齁 ...), `interjections` are
     clause-opening ones (「欸，」), `markers` are Taiwan colloquial words (超夯, 傻眼 ...),
-    `mainland_terms` are words that are not Taiwan usage (視頻, 軟件 ...).
+    `mainland_terms` are words that are not Taiwan usage (視頻, 軟件 ...). `casual` is the line's
+    register score in [0, 1] (`builder.quality.register`: casual from `CASUAL_THRESHOLD` up); it is
+    1.0 until the scorer has seen the line, so an unscored line is never kept out as formal.
     """
 
     particles: tuple[Span, ...] = ()
@@ -72,6 +74,7 @@ class Style:
     markers: tuple[Span, ...] = ()
     mainland_terms: tuple[Span, ...] = ()
     length: int = 0
+    casual: float = 1.0
 
     @property
     def particle_count(self) -> int:
@@ -84,7 +87,8 @@ class Style:
 
     def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
         # positional rebuild: much faster than the generic dataclass pickling (spool, workers)
-        return (Style, (self.particles, self.interjections, self.markers, self.mainland_terms, self.length))
+        return (Style, (self.particles, self.interjections, self.markers, self.mainland_terms, self.length,
+                        self.casual))
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,3 +155,4 @@ class SetAside:
     line: int
     reason: str
     text: str = ""
+    kind: str = "rejected"  # what left it out: unpaired, rejected, filtered or recipe_error

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from builder import Example, Pair, RecipeContext, recipe
+from builder import CASUAL_THRESHOLD, Example, Pair, RecipeContext, recipe
 
 PROMPTS = (
     "把這句台灣口語翻成正式、通順的英文。",
@@ -16,7 +16,7 @@ PROMPTS = (
 )
 
 
-@recipe("casual-to-en", version="1.0.0")
+@recipe("casual-to-en", version="1.0.0", core_defaults={"min_casual": CASUAL_THRESHOLD})
 def casual_to_en(pair: Pair, ctx: RecipeContext) -> Iterator[Example]:
     """Ask for a formal, natural English version of a casual zh-TW sentence."""
     yield Example(instruction=ctx.pick(PROMPTS), input=pair.zh, output=pair.en)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from builder import Example, Pair, RecipeContext, recipe, strip_colloquial
+from builder import CASUAL_THRESHOLD, Example, Pair, RecipeContext, recipe, strip_colloquial
 
 PROMPTS = (
     "把這句話改得口語一點，像台灣人平常聊天那樣，加上自然的語氣詞。",
@@ -15,7 +15,7 @@ PROMPTS = (
 )
 
 
-@recipe("casualize", version="1.0.0", fields=("removed",))
+@recipe("casualize", version="1.0.0", fields=("removed",), core_defaults={"min_casual": CASUAL_THRESHOLD})
 def casualize(pair: Pair, ctx: RecipeContext) -> Iterator[Example]:
     """Turn a plain zh-TW line (particles and colloquial words stripped by rules) back into the casual original.
 

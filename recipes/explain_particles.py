@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from builder import Example, Pair, RecipeContext, explain, recipe
+from builder import CASUAL_THRESHOLD, Example, Pair, RecipeContext, explain, recipe
 
 PROMPTS_ZH = (
     "這句話裡的語氣詞有哪些？各自帶出什麼語氣？",
@@ -18,7 +18,7 @@ PROMPTS_EN = (
 )
 
 
-@recipe("explain-particles", version="1.0.0", fields=("particles",))
+@recipe("explain-particles", version="1.0.0", fields=("particles",), core_defaults={"min_casual": CASUAL_THRESHOLD})
 def explain_particles(pair: Pair, ctx: RecipeContext) -> Iterator[Example]:
     """Name the particles of a casual zh-TW line and explain what each adds, from the project glossary.
 

@@ -13,6 +13,7 @@ from builder.annotate.colloquial import strip_colloquial
 from builder.annotate.glossary import GLOSSARY, explain
 from builder.annotate.lexicon import MAINLAND_TERMS, MARKERS, PARTICLES, TRAPS
 from builder.errors import ConfigError
+from builder.quality.register import score_styles
 from builder.types import Span, Style
 
 EVAL = Path(__file__).parent / "data" / "particles_eval.tsv"
@@ -230,10 +231,12 @@ def test_style_length_and_offsets_index_the_text() -> None:
 
 
 def test_get_annotator_default_is_the_lexicon() -> None:
-    """Return the lexicon backend by default, batch in, one Style per line out."""
+    """Return the lexicon backend by default, batch in, one Style per line out; annotate() is the
+    same line scored for its register, as a build scores it right after the annotator."""
     annotator = get_annotator()
     assert isinstance(annotator, Annotator) and annotator.name == "lexicon"
-    assert annotator.annotate(["好啦", "你好"]) == [annotate("好啦"), annotate("你好")]
+    lines = ["好啦", "你好"]
+    assert score_styles(lines, annotator.annotate(lines)) == [annotate("好啦"), annotate("你好")]
 
 
 def test_unknown_backend_lists_the_available_ones() -> None:
@@ -273,6 +276,8 @@ def test_annotate_lines_yields_json_ready_dicts_across_batches(
         "interjections": [{"text": "欸", "offset": 0}],
         "markers": [{"text": "超夯", "offset": 2}],
         "mainland_terms": [],
+        "casual": annotate("欸，超夯耶").casual,
+        "register": "casual",
     }
     assert style_as_dict(Style()) == {
         "particles": [],

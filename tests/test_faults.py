@@ -290,9 +290,9 @@ def test_report_accounts_for_every_pair_per_recipe(tmp_path: Path, workers: int)
     report = json.loads((tmp_path / "out" / "build_report.json").read_text(encoding="utf-8"))
     assert report["recipes"] == {
         "fragile": {"records": 3, "pairs_with_records": 3, "pairs_below_min_particles": 0,
-                    "pairs_without_records": 0},
+                    "pairs_below_min_casual": 0, "pairs_without_records": 0},
         "picky": {"records": 2, "pairs_with_records": 1, "pairs_below_min_particles": 1,
-                  "pairs_without_records": 1},
+                  "pairs_below_min_casual": 0, "pairs_without_records": 1},
     }
     totals = report["totals"]
     left = totals["pairs"] - totals["duplicates"] - sum(totals["pairs_set_aside"].values())

@@ -112,11 +112,13 @@ def _with_new_columns(shard: Path) -> None:
         rows = [[{**s, "function": "assert" if column == "particles" else ""} for s in spans]
                 for spans in table.column(column).to_pylist()]
         table = table.set_column(table.schema.get_field_index(column), column, pa.array(rows, span))
-    at = table.schema.get_field_index("particle_density") + 1
     score = pa.array([0.25 + 0.5 * (count > 0) for count in table.column("particle_count").to_pylist()])
-    table = table.add_column(at, "casual_score", score)
-    table = table.add_column(at + 1, "register", pa.array(["casual" if s > 0.5 else "formal" for s in
-                                                             score.to_pylist()]))
+    register = pa.array(["casual" if s > 0.5 else "formal" for s in score.to_pylist()])
+    for offset, (name, values) in enumerate((("casual_score", score), ("register", register))):
+        if name in table.schema.names:  # the build already writes it (issue 13): replace its values
+            table = table.set_column(table.schema.get_field_index(name), name, values)
+        else:
+            table = table.add_column(table.schema.get_field_index("particle_density") + 1 + offset, name, values)
     pq.write_table(table, shard)
 
 

@@ -78,7 +78,8 @@ def test_declared_parameters_arrive_with_their_defaults(tmp_path: Path) -> None:
                                   "recipes": {"shout.py": {"times": 3}}}, base=tmp_path)
     build(config, tmp_path / "out")
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
-    assert manifest["build_signature"]["recipe_params"]["shout"] == {"params": {"times": 3}, "min_particles": 0}
+    assert manifest["build_signature"]["recipe_params"]["shout"] == {"params": {"times": 3}, "min_particles": 0,
+                                                                       "min_casual": 0.0}
     (row,) = pq.read_table(tmp_path / "out" / "shout" / "train-00000-of-00001.parquet").to_pylist()
     assert row["output"] == "The bus is late again.!!!"
 
@@ -117,16 +118,17 @@ def _echo(pair: Pair, ctx: RecipeContext) -> Iterator[Example]:
 
 def test_the_contract_version_of_today_and_an_older_minor_are_accepted() -> None:
     """A recipe written for this contract, or one that states nothing, registers."""
-    assert CONTRACT_VERSION == "2.0"
+    assert CONTRACT_VERSION == "2.1"
+    assert recipe("echo", version="1.0.0", contract="2.1")(_echo).contract == "2.1"
     assert recipe("echo", version="1.0.0", contract="2.0")(_echo).contract == "2.0"
     assert recipe("echo", version="1.0.0")(_echo).contract == CONTRACT_VERSION
 
 
 @pytest.mark.parametrize(("contract", "message"), [
     ("1.0", r"^recipe 'echo' \(.*\) was written for recipe contract 1\.0; twcasual \S+ keeps recipe contract "
-            r"2\.0 \(changed since: 2\.0: parameters are declared with @recipe\(params=\[Param\(\.\.\.\)\]\)\): "
-            r"update the recipe and state contract='2\.0'$"),
-    ("2.1", r"was written for recipe contract 2\.1, newer than this twcasual: .*; upgrade twcasual$"),
+            r"2\.1 \(changed since: 2\.0: parameters are declared with @recipe\(params=\[Param\(\.\.\.\)\]\)\): "
+            r"update the recipe and state contract='2\.1'$"),
+    ("2.2", r"was written for recipe contract 2\.2, newer than this twcasual: .*; upgrade twcasual$"),
     ("3.0", r"was written for recipe contract 3\.0, newer than this twcasual"),
     ("2", r"contract '2' is not MAJOR\.MINOR"),
 ])
@@ -171,6 +173,8 @@ def test_every_core_key_is_handled_end_to_end(make_pair: Callable[..., Pair]) ->
         assert (params, core) == ({"tone": "x"}, {key.name: 1})
         assert check_core("echo", {})[key.name] == key.default
         assert f"pairs_below_{key.name}" in PAIR_COUNTS
-        step = Step(recipe("echo", version="1.0.0")(_echo), core={key.name: 5})
-        assert step.core_values[key.name] == 5 and step.kept_out_by(pair) == key.name
+        high = key.maximum if key.maximum is not None else 5  # more than the pair measures
+        step = Step(recipe("echo", version="1.0.0")(_echo), core={key.name: high})
+        assert step.core_values[key.name] == high and step.kept_out_by(pair) == key.name
         assert not step.wants(pair)
+        assert step.refused([pair, pair]).tolist() == [1, 1]  # the batch form agrees

@@ -3,7 +3,9 @@
 Two backends behind one interface (`Annotator`): `lexicon`, the default, offline and fast
 (`builder.annotate.rules` over the word lists in `builder.annotate.lexicon`), and `ckip`
 (`builder.annotate.ckip`, optional extra `twcasual[ckip]`), which asks CKIP's word segmenter and
-POS tagger. Offsets are character indexes in the text as given.
+POS tagger. Offsets are character indexes in the text as given. `annotate` and `annotate_lines`
+also give each line its casual score (`builder.quality.register`); a build scores a batch right
+after its annotator, whichever backend it is.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from builder.annotate.rules import LexiconAnnotator, annotate_line
 from builder.errors import ConfigError
+from builder.quality.register import register_of, score_styles
 from builder.types import Span, Style
 
 __all__ = ["BACKENDS", "LINES_PER_CALL", "Annotator", "annotate", "annotate_lines", "get_annotator",
@@ -60,8 +63,8 @@ _LEXICON = LexiconAnnotator()
 
 
 def annotate(text: str) -> Style:
-    """Annotate one line with the lexicon backend."""
-    return annotate_line(text)
+    """Annotate one line with the lexicon backend, its casual score included."""
+    return score_styles([text], [annotate_line(text)])[0]
 
 
 def style_as_dict(style: Style) -> dict[str, list[dict[str, Any]]]:
@@ -85,9 +88,11 @@ LINES_PER_CALL = 1024
 def annotate_lines(
     lines: Iterable[str], backend: str = "lexicon", **options: Any
 ) -> Iterator[dict[str, Any]]:
-    """Annotate lines (trailing newlines dropped) and yield one JSON-ready dict per line."""
+    """Annotate lines (trailing newlines dropped) and yield one JSON-ready dict per line: its
+    spans, its casual score and its register ("casual" or "formal")."""
     annotator = get_annotator(backend, **options)
     stripped = (line.rstrip("\r\n") for line in lines)
     while batch := list(islice(stripped, LINES_PER_CALL)):
-        for text, style in zip(batch, annotator.annotate(batch)):
-            yield {"text": text, **style_as_dict(style)}
+        for text, style in zip(batch, score_styles(batch, annotator.annotate(batch))):
+            yield {"text": text, **style_as_dict(style), "casual": style.casual,
+                   "register": register_of(style.casual)}

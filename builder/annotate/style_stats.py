@@ -1,7 +1,7 @@
 """Style statistics of a build, for the dataset card and the build report.
 
 `StyleStats` keeps counters only (keyed by particle, marker and Mainland term, all from bounded
-lists), so memory does not grow with the number of lines. Add each pair's style once per split
+lists, and the two registers), so memory does not grow with the number of lines. Add each pair's style once per split
 (not once per record: a pair feeds several recipes).
 """
 
@@ -13,6 +13,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from builder.annotate.lexicon import PARTICLES
+from builder.quality.register import CASUAL_THRESHOLD
 from builder.types import Style
 
 __all__ = ["StyleStats"]
@@ -28,6 +29,8 @@ class _Split:
     particles: int = 0
     interjections: int = 0
     lines_with_mainland: int = 0
+    casual: int = 0  # lines whose casual score reaches CASUAL_THRESHOLD
+    formal: int = 0
     by_particle: Counter[str] = field(default_factory=Counter)
     lines_by_particle: Counter[str] = field(default_factory=Counter)
     markers: Counter[str] = field(default_factory=Counter)
@@ -40,6 +43,8 @@ class _Split:
         self.particles += other.particles
         self.interjections += other.interjections
         self.lines_with_mainland += other.lines_with_mainland
+        self.casual += other.casual
+        self.formal += other.formal
         self.by_particle.update(other.by_particle)
         self.lines_by_particle.update(other.lines_by_particle)
         self.markers.update(other.markers)
@@ -75,6 +80,10 @@ class StyleStats:
             counts.by_particle.update(span.text for span in style.particles)
             counts.lines_by_particle.update({span.text for span in style.particles})
         counts.interjections += len(style.interjections)
+        if style.casual >= CASUAL_THRESHOLD:
+            counts.casual += 1
+        else:
+            counts.formal += 1
         counts.markers.update(span.text for span in style.markers)
         if style.mainland_terms:
             counts.lines_with_mainland += 1
@@ -122,6 +131,8 @@ class StyleStats:
             "top_markers": [[word, n] for word, n in _ranked(total.markers)[: self.top_markers]],
             "mainland_terms": dict(_ranked(total.mainland)),
             "splits": {split: split_dict(c) for split, c in self._splits.items()},
+            "register_by_split": {split: {"casual": c.casual, "formal": c.formal}
+                                  for split, c in self._splits.items()},
         }
 
     def render_markdown(self) -> str:
@@ -152,7 +163,8 @@ class StyleStats:
                 f"| {split} | {c.lines:,} | {_pct(c.lines_with_particle, c.lines):.2f} % "
                 f"| {density:.2f} | {per_line:.2f} |"
             )
-        out += ["", f"Top colloquial markers (of {sum(total.markers.values()):,} found):", ""]
+        out += ["", *self._register_markdown(), "",
+                f"Top colloquial markers (of {sum(total.markers.values()):,} found):", ""]
         top = _ranked(total.markers)[: self.top_markers]
         out += [f"- {word}: {n:,}" for word, n in top] or ["- (none)"]
         out.append("")
@@ -166,6 +178,15 @@ class StyleStats:
         else:
             out.append("No Mainland-only vocabulary found.")
         return "\n".join(out)
+
+    def _register_markdown(self) -> list[str]:
+        """The register of the zh lines per split (casual from CASUAL_THRESHOLD up)."""
+        out = [f"Register of the zh lines of every deduplicated pair, before any recipe's register gate (a casual "
+               f"score from {CASUAL_THRESHOLD:g} up reads casual):", "",
+               "| split | casual | formal | formal share |", "|---|---:|---:|---:|"]
+        for split, c in self._splits.items():
+            out.append(f"| {split} | {c.casual:,} | {c.formal:,} | {_pct(c.formal, c.lines):.2f} % |")
+        return out
 
     def render_svg(self) -> str:
         """Render particle frequencies as a self-contained horizontal bar chart (SVG text)."""

@@ -1,4 +1,4 @@
-"""`twcasual annotate`: print the style annotation of zh lines as JSON lines."""
+"""`twcasual annotate`: print the style annotation of zh lines, with their register, as JSON lines."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ __all__ = ["add_annotate_command", "run_annotate"]
 
 def add_annotate_command(commands: Any) -> None:
     """Register `twcasual annotate`."""
-    p = commands.add_parser("annotate", help="print the style annotation of zh lines as JSON lines")
+    p = commands.add_parser("annotate", help="print the style annotation of zh lines (particles, interjections, "
+                            "markers, Mainland terms, casual score and register) as JSON lines")
     p.add_argument("file", nargs="?", help="file of zh lines (default: stdin)")
     p.add_argument("--backend", default="lexicon", help="lexicon (default) or ckip")
     p.add_argument("--device", type=int, help="ckip: -1 for CPU, N for cuda:N")

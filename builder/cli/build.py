@@ -100,9 +100,12 @@ def run_build(args: argparse.Namespace) -> int:
     set_aside = totals["unpaired"] + sum(totals["rejected"].values())
     if result.cache.get("hits", {}).get("output"):
         print("(unchanged inputs and config: output restored from the build cache)", file=sys.stderr)
+    for warning in result.report.get("register", {}).get("warnings", []):
+        print(f"warning: {warning}", file=sys.stderr)
     print(
         f"built {args.out}: {totals['pairs']} pairs from {totals['lines']} lines in {totals['files']} files; "
-        f"{set_aside} lines set aside, {totals['duplicates']} duplicates dropped; records "
+        f"{set_aside} lines set aside, {sum(totals['pairs_filtered'].values())} pairs filtered, "
+        f"{totals['duplicates']} duplicates dropped; records "
         + ", ".join(f"{s} {n}" for s, n in sorted(per_split.items()))
     )
     return 0

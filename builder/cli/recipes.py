@@ -24,7 +24,8 @@ def add_recipes_command(commands: Any) -> None:
     p.add_argument("name")
     p.add_argument("--en", required=True, help="the formal English line")
     p.add_argument("--zh", required=True, help="the casual zh-TW line")
-    p.add_argument("--param", action="append", metavar="KEY=VALUE", help="recipe parameter (JSON value)")
+    p.add_argument("--param", action="append", metavar="KEY=VALUE",
+                   help="recipe parameter or core key such as min_casual (JSON value)")
     p.add_argument("--file", action="append", help="also load recipes from this Python file")
     p.set_defaults(handler=run_show)
 
@@ -74,19 +75,26 @@ def _params(items: list[str] | None) -> dict[str, Any]:
 def run_show(args: argparse.Namespace) -> int:
     """Handle `recipes show`: the records a recipe makes of one pair, made the way a build makes them."""
     from builder.contract.apply import Step
+    from builder.contract.params import CORE_KEYS, check_core, split_table
     from builder.pipeline.recipe_tables import recipe_records
     from builder.testing import new_pair
 
     recipe = _registry(args.file).get(args.name)
-    params = _params(args.param)
+    params, core = split_table(_params(args.param))
     recipe.resolve_params(params, where="--param")
+    check_core(recipe.name, core, where="--param")
     try:  # normalised and annotated exactly as a build would
         pair = new_pair(args.en, args.zh, file="<command line>")
     except ValueError as error:
         raise ConfigError(str(error)) from None
-    table = recipe_records([pair], Step(recipe, params))
+    step = Step(recipe, params, core)
+    table = recipe_records([pair], step)
     if not table.num_rows:
-        print(f"recipe '{recipe.name}' {recipe.version} makes no record for this pair (it skips it)")
+        key = step.kept_out_by(pair)
+        measure = next((k.measure(pair) for k in CORE_KEYS if k.name == key), 0.0)
+        why = (f"{key} = {step.core_values[key]:g} keeps it out: this pair measures {measure:g}; give "
+               f"--param {key}=0 to let it through" if key else "it skips it")
+        print(f"recipe '{recipe.name}' {recipe.version} makes no record for this pair ({why})")
         return 0
     for row in table.to_pylist():
         print(json.dumps(row, ensure_ascii=False, indent=2))

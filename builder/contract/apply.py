@@ -9,6 +9,8 @@ from functools import cached_property
 from types import MappingProxyType
 from typing import Any
 
+import numpy as np
+
 from builder.contract.params import CORE_KEYS, CoreKey, check_core
 from builder.contract.recipe import Recipe
 from builder.types import Example, Pair, Record
@@ -34,7 +36,7 @@ class Step:
     @cached_property
     def core_values(self) -> dict[str, Any]:
         """The value of every core key for this recipe, defaults included."""
-        return check_core(self.recipe.name, self.core)
+        return check_core(self.recipe.name, self.core, defaults=self.recipe.core_defaults)
 
     @cached_property
     def filters(self) -> tuple[tuple[CoreKey, Any], ...]:
@@ -52,6 +54,19 @@ class Step:
     def wants(self, pair: Pair) -> bool:
         """Whether the config's filters let this pair reach the recipe."""
         return not self.filters or self.kept_out_by(pair) is None
+
+    def refused(self, pairs: Sequence[Pair], measures: dict[str, np.ndarray] | None = None) -> np.ndarray:
+        """For a batch of pairs at once: 0 where a pair reaches the recipe, else 1 + the index (in
+        `filters`) of the first key that keeps it out. `measures` caches each key's measures of
+        these pairs across the steps of a batch."""
+        measures = {} if measures is None else measures
+        out = np.zeros(len(pairs), dtype=np.int8)
+        for index in reversed(range(len(self.filters))):  # the first refusing key is written last
+            key, value = self.filters[index]
+            if key.name not in measures:
+                measures[key.name] = key.measures(pairs)
+            out[measures[key.name] < value] = index + 1
+        return out
 
 
 def run_step(pair: Pair, step: Step) -> list[tuple[Example, str]]:

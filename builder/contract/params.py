@@ -2,8 +2,10 @@
 
 A recipe declares each parameter it reads (`Param`: name, type, default, help); a key of its table
 that it did not declare, or a value of the wrong type, is a ConfigError naming the recipe and the
-key. The core's own keys (`CORE_KEYS`, such as `min_particles`) are filters on the pairs a recipe
-gets; they are declared in one tuple here, so adding one is a one-line change.
+key. The core's own keys (`CORE_KEYS`: `min_particles`, `min_casual`) are filters on the pairs a
+recipe gets, each a minimum on one measure of the pair; they are declared in one tuple here, so
+adding one is a one-line change. A recipe may set its own default for a core key
+(`@recipe(core_defaults=...)`): the built-ins whose casual side is the point keep formal lines out.
 """
 
 from __future__ import annotations
@@ -14,10 +16,13 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from builder.errors import ConfigError
 from builder.types import Pair
 
-__all__ = ["CORE_KEYS", "PARAM_TYPES", "CoreKey", "Param", "check_core", "resolve_params", "split_table"]
+__all__ = ["CORE_KEYS", "PARAM_TYPES", "CoreKey", "Param", "check_core", "core_default_problem", "resolve_params",
+           "split_table"]
 
 # The types a parameter can have: what a TOML table can hold, and how an error names each.
 PARAM_TYPES: Mapping[type, str] = {str: "a string", int: "a whole number", float: "a number",
@@ -54,26 +59,51 @@ class Param:
         return None
 
 
+_UNMEASURED = float("-inf")  # a pair without a style never reaches a minimum
+
+
 @dataclass(frozen=True)
 class CoreKey(Param):
-    """A key of every `[recipes.NAME]` table that the core handles: a filter on the pairs a recipe
-    gets. `admits(pair, value)` says whether a pair passes; the default value lets every pair pass."""
+    """A key of every `[recipes.NAME]` table that the core handles: a minimum on one measure of the
+    pair (`measure(pair)`). A pair reaches the recipe when its measure is at least the key's value;
+    the default value (the lowest) lets every pair pass."""
 
-    admits: Callable[[Pair, Any], bool] = lambda pair, value: True
-    minimum: int = 0
+    measure: Callable[[Pair], float] = lambda pair: 0.0
+    minimum: float = 0
+    maximum: float | None = None
 
     def fits(self, value: Any) -> bool:
-        """Whether `value` is a whole number >= `minimum`."""
-        return super().fits(value) and value >= self.minimum
+        """Whether `value` has the key's type and lies within its bounds."""
+        return super().fits(value) and value >= self.minimum and (self.maximum is None or value <= self.maximum)
+
+    def bounds(self) -> str:
+        """The values the key takes, in words (for error messages)."""
+        kind = PARAM_TYPES[self.type]
+        return f"{kind} >= {self.minimum:g}" if self.maximum is None else \
+            f"{kind} from {self.minimum:g} to {self.maximum:g}"
+
+    def admits(self, pair: Pair, value: Any) -> bool:
+        """Whether one pair reaches the recipe under this key's `value`."""
+        return self.measure(pair) >= value
+
+    def measures(self, pairs: Sequence[Pair]) -> np.ndarray:
+        """The measure of every pair, as one float array (what a batch compares at once)."""
+        return np.fromiter(map(self.measure, pairs), dtype=np.float64, count=len(pairs))
 
 
-def _enough_particles(pair: Pair, minimum: int) -> bool:
-    return pair.style is not None and pair.style.particle_count >= minimum
+def _particle_count(pair: Pair) -> float:
+    return pair.style.particle_count if pair.style is not None else _UNMEASURED
+
+
+def _casual_score(pair: Pair) -> float:
+    return pair.style.casual if pair.style is not None else _UNMEASURED
 
 
 CORE_KEYS: tuple[CoreKey, ...] = (
     CoreKey("min_particles", int, 0, "pairs with fewer sentence-final particles never reach the recipe",
-            admits=_enough_particles),
+            measure=_particle_count),
+    CoreKey("min_casual", float, 0.0, "pairs whose zh line scores less casual (0..1) never reach the recipe; "
+            "0 turns the register gate off", measure=_casual_score, maximum=1.0),
 )
 _CORE = {key.name: key for key in CORE_KEYS}
 
@@ -85,14 +115,27 @@ def split_table(table: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any
     return params, core
 
 
-def check_core(recipe: str, core: Mapping[str, Any], where: str = "config") -> dict[str, Any]:
-    """Check the core's keys of one recipe's table; return every core key's value (defaults too)."""
+def check_core(recipe: str, core: Mapping[str, Any], where: str = "config",
+               defaults: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Check the core's keys of one recipe's table; return every core key's value: the table's,
+    else the recipe's own default (`defaults`), else the key's."""
     for name, value in core.items():
         key = _CORE[name]
         if not key.fits(value):
-            raise ConfigError(f"{where}: recipes.{recipe}.{name} must be {PARAM_TYPES[key.type]} "
-                              f">= {key.minimum}, not {value!r}")
-    return {key.name: core.get(key.name, key.default) for key in CORE_KEYS}
+            raise ConfigError(f"{where}: recipes.{recipe}.{name} must be {key.bounds()}, not {value!r}")
+    values = {**(defaults or {}), **core}
+    return {key.name: float(values.get(key.name, key.default)) if key.type is float
+            else values.get(key.name, key.default) for key in CORE_KEYS}
+
+
+def core_default_problem(name: str, value: Any) -> str | None:
+    """Why a recipe's own default for a core key is wrong (for the registry's check), or None."""
+    key = _CORE.get(name)
+    if key is None:
+        return f"core_defaults: {name!r} is not a key of the core ({', '.join(_CORE)})"
+    if not key.fits(value):
+        return f"core_defaults: {name} must be {key.bounds()}, not {value!r}"
+    return None
 
 
 def resolve_params(recipe: str, declared: Sequence[Param], given: Mapping[str, Any],

@@ -11,6 +11,8 @@ MINOR):
 - 1.0: the first contract; a recipe read any key of its `[recipes.NAME]` table from `ctx.params`.
 - 2.0: parameters are declared (`@recipe(params=[Param(...)])`); an undeclared key or a value of
   the wrong type in the config is an error, and `ctx.params` holds every declared parameter.
+- 2.1: a recipe may set its own defaults for the core's keys (`@recipe(core_defaults={"min_casual":
+  CASUAL_THRESHOLD})`); the config's value still wins.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from types import MappingProxyType
 from typing import Any, TypeVar
 
 from builder.contract.checks import checked_example
-from builder.contract.params import CORE_KEYS, Param, resolve_params
+from builder.contract.params import CORE_KEYS, Param, core_default_problem, resolve_params
 from builder.errors import RecipeError
 from builder.output.layout import RESERVED_NAMES
 from builder.types import Example, Pair, Style
@@ -34,7 +36,7 @@ from builder.version import __version__
 
 __all__ = ["CONTRACT_VERSION", "Recipe", "RecipeContext", "RecipeFunction", "recipe"]
 
-CONTRACT_VERSION = "2.0"
+CONTRACT_VERSION = "2.1"
 _CHANGES = {2: "parameters are declared with @recipe(params=[Param(...)])"}  # what each MAJOR broke
 
 _NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
@@ -105,6 +107,7 @@ class Recipe:
     origin: str = ""
     params: tuple[Param, ...] = ()
     contract: str = CONTRACT_VERSION
+    core_defaults: Mapping[str, Any] = field(default_factory=dict, hash=False)  # its defaults for core keys
 
     @cached_property
     def field_set(self) -> frozenset[str]:
@@ -158,14 +161,15 @@ class Recipe:
 
 def recipe(
     name: str, *, version: str, fields: Sequence[str] = (), params: Sequence[Param] = (),
-    contract: str = CONTRACT_VERSION,
+    contract: str = CONTRACT_VERSION, core_defaults: Mapping[str, Any] | None = None,
 ) -> Callable[[RecipeFunction], Recipe]:
     """Turn a function `(pair, ctx) -> Iterable[Example]` into a checked `Recipe`.
 
     `name` is kebab-case and unique, `version` is semver, the docstring's first line is the
     description, `fields` names the extra fields the recipe may put in `Example.extra`, `params`
-    declares the parameters it reads from `ctx.params`, and `contract` is the contract version it
-    was written for.
+    declares the parameters it reads from `ctx.params`, `contract` is the contract version it
+    was written for, and `core_defaults` sets the recipe's own defaults for the core's keys
+    (`min_casual`, `min_particles`), which a config can still override.
     """
 
     def decorate(function: RecipeFunction) -> Recipe:
@@ -187,9 +191,14 @@ def recipe(
                 raise RecipeError(f"recipe '{name}' ({where}): field name {extra!r} is not snake_case")
         _check_params(name, where, params)
         _check_contract(name, where, contract)
+        for key, value in (core_defaults or {}).items():
+            problem = core_default_problem(key, value)
+            if problem:
+                raise RecipeError(f"recipe '{name}' ({where}): {problem}")
         return Recipe(name=name, version=version, function=function,
                       description=doc.strip().splitlines()[0], fields=tuple(fields),
-                      params=tuple(params), contract=contract)
+                      params=tuple(params), contract=contract,
+                      core_defaults=MappingProxyType(dict(core_defaults or {})))
 
     return decorate
 

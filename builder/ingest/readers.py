@@ -127,7 +127,8 @@ def read_file(f: InputFile, stats: FileStats | None = None) -> Iterator[RawPair 
 def _set_aside(name: str, line: int, reason: str, text: str | bytes) -> SetAside:
     if isinstance(text, bytes):
         text = text.decode("utf-8", "replace")
-    return SetAside(name, line, reason, text.replace("\x00", "").strip()[:_MAX_TEXT])
+    kind = "unpaired" if reason in UNPAIRED_REASONS else "rejected"
+    return SetAside(name, line, reason, text.replace("\x00", "").strip()[:_MAX_TEXT], kind)
 
 
 def _decoded(fh: BinaryIO, name: str, stats: FileStats) -> Iterator[tuple[int, str | SetAside]]:

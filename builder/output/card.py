@@ -11,6 +11,7 @@ from huggingface_hub import DatasetCardData
 
 from builder.errors import BuildError
 from builder.output.layout import ALL_CONFIG
+from builder.quality.register_cues import CASUAL_THRESHOLD
 from builder.split import SPLIT_ORDER, ordered_splits
 
 __all__ = ["CardInfo", "render_card", "card_configs", "template_path"]
@@ -42,6 +43,8 @@ class CardInfo:
     converted: int = 0
     dedup_summary: str = ""
     leak_summary: str = ""
+    filter_summary: str = ""
+    funnel: str = ""  # lines -> pairs -> filtered -> duplicates -> register gate -> records
     style_section: str = ""
     changelog: str = ""
     extra_yaml: Mapping[str, object] = field(default_factory=dict)
@@ -162,6 +165,9 @@ def render_card(info: CardInfo, template: Path | None = None) -> str:
         "converted": str(info.converted),
         "dedup_summary": info.dedup_summary,
         "leak_summary": info.leak_summary,
+        "funnel": info.funnel,
+        "filter_summary": info.filter_summary or "not run.",
+        "casual_threshold": f"{CASUAL_THRESHOLD:g}",
         "changelog_section": f"## Changes since the previous release\n\n{info.changelog}"
         if info.changelog else "",
         "license_text": LICENSE_TEXT.get(info.license, f"Released under `{info.license}`."),

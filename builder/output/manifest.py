@@ -43,6 +43,7 @@ class Signature:
     dedup: Mapping[str, Any]
     split: Mapping[str, Any]
     formats: Sequence[str]
+    filters: str = ""  # the bitext filters' settings (FilterSettings.signature)
 
     @property
     def inputs_digest(self) -> str:
@@ -54,7 +55,7 @@ class Signature:
     @property
     def params_digest(self) -> str:
         blob = json.dumps(
-            {"params": self.recipe_params, "dedup": self.dedup, "split": self.split},
+            {"params": self.recipe_params, "dedup": self.dedup, "split": self.split, "filters": self.filters},
             sort_keys=True, ensure_ascii=False, default=str,
         )
         return hashlib.sha256(blob.encode()).hexdigest()
@@ -84,6 +85,7 @@ class Signature:
             "dedup": self.dedup,
             "split": self.split,
             "formats": list(self.formats),
+            "filters": self.filters,
         }
 
 

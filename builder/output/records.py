@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 import pyarrow as pa
 
+from builder.quality.register import CASUAL_THRESHOLD, REGISTERS
 from builder.types import Example, Pair, Record, Span, Style
 
 __all__ = ["PAIR_COLUMNS", "RECORD_COLUMNS", "SCHEMA", "examples_table", "pairs_table", "records_to_table",
@@ -42,6 +43,8 @@ SCHEMA = pa.schema(
         ("mainland_terms", _SPANS),
         ("particle_count", pa.int32()),
         ("particle_density", pa.float64()),
+        ("casual_score", pa.float64()),
+        ("register", pa.string()),
         ("extra", pa.string()),
     ]
 )
@@ -66,7 +69,7 @@ def _span_array(groups: Sequence[Sequence[Span]]) -> pa.Array:
 
 PAIR_COLUMNS = ("pair_id", "en", "zh", "source_file", "source_en_line", "source_zh_line",
                  "converted_simplified", "particles", "interjections", "markers",
-                 "mainland_terms", "particle_count", "particle_density")
+                 "mainland_terms", "particle_count", "particle_density", "casual_score", "register")
 
 
 _PAIR_SCHEMA = pa.schema([SCHEMA.field(name) for name in PAIR_COLUMNS])
@@ -91,8 +94,16 @@ def pairs_table(pairs: Sequence[Pair]) -> pa.Table:
         "mainland_terms": _span_array([s.mainland_terms for s in styles]),
         "particle_count": pa.array([s.particle_count for s in styles], pa.int32()),
         "particle_density": pa.array([s.particle_density for s in styles], pa.float64()),
+        **_register_columns(styles),
     }
     return pa.Table.from_arrays([columns[name] for name in PAIR_COLUMNS], schema=_PAIR_SCHEMA)
+
+
+def _register_columns(styles: Sequence[Style]) -> dict[str, pa.Array]:
+    """The casual score of each pair's zh line, and its register by the threshold (vectorised)."""
+    scores = np.fromiter((s.casual for s in styles), dtype=np.float64, count=len(styles))
+    registers = np.where(scores >= CASUAL_THRESHOLD, REGISTERS[0], REGISTERS[1])
+    return {"casual_score": pa.array(scores, pa.float64()), "register": pa.array(registers, pa.string())}
 
 
 _MESSAGES = SCHEMA.field("messages").type

@@ -19,7 +19,9 @@ WARNINGS_IN_REPORT = 1000
 
 @dataclass
 class FileReport:
-    """Counts for one input file. Lines are non-blank lines read; pairs are before dedup."""
+    """Counts for one input file. Lines are non-blank lines read; pairs are those that entered dedup
+    (after the normaliser and the bitext filters); `filtered` counts the pairs the filters dropped,
+    by kind; `formal` the pairs whose zh line reads formal."""
 
     name: str
     format: str
@@ -29,13 +31,16 @@ class FileReport:
     pairs: int = 0
     unpaired: int = 0
     rejected: Counter[str] = field(default_factory=Counter)
+    filtered: Counter[str] = field(default_factory=Counter)
+    formal: int = 0
     duplicates: int = 0
     converted_simplified: int = 0
     records: int = 0
 
     def check(self) -> None:
         """Raise if the file's lines do not add up (a bug, never bad input)."""
-        accounted = self.lines_per_pair * self.pairs + self.unpaired + sum(self.rejected.values())
+        accounted = (self.lines_per_pair * (self.pairs + sum(self.filtered.values())) + self.unpaired
+                     + sum(self.rejected.values()))
         if accounted != self.lines:
             raise BuildError(
                 f"{self.name}: report does not add up: {self.lines} lines read, {accounted} accounted for"
@@ -50,6 +55,8 @@ class FileReport:
             "pairs": self.pairs,
             "unpaired": self.unpaired,
             "rejected": dict(sorted(self.rejected.items())),
+            "filtered": dict(sorted(self.filtered.items())),
+            "formal": self.formal,
             "duplicates": self.duplicates,
             "converted_simplified": self.converted_simplified,
             "records": self.records,
@@ -81,14 +88,17 @@ class BuildReport:
 
     def totals(self) -> dict[str, Any]:
         rejected: Counter[str] = Counter()
+        filtered: Counter[str] = Counter()
         for f in self.files.values():
             rejected.update(f.rejected)
+            filtered.update(f.filtered)
         return {
             "files": len(self.files),
             "lines": sum(f.lines for f in self.files.values()),
             "pairs": sum(f.pairs for f in self.files.values()),
             "unpaired": sum(f.unpaired for f in self.files.values()),
             "rejected": dict(sorted(rejected.items())),
+            "pairs_filtered": dict(sorted(filtered.items())),
             "duplicates": sum(f.duplicates for f in self.files.values()),
             "converted_simplified": sum(f.converted_simplified for f in self.files.values()),
             "pairs_set_aside": dict(sorted(self.set_aside_pairs.items())),
@@ -104,7 +114,7 @@ class BuildReport:
             "records": {c: dict(sorted(s.items())) for c, s in sorted(counts.items())},
             "set_aside_total": self.set_aside_total,
             "set_aside": [
-                {"file": s.file, "line": s.line, "reason": s.reason, "text": s.text}
+                {"file": s.file, "line": s.line, "kind": s.kind, "reason": s.reason, "text": s.text}
                 for s in self.set_aside
             ],
             "warnings_total": self.warnings_total,

@@ -60,7 +60,7 @@ def build(
     cache = BuildCache(cache_dir)
     run = BuildRun(plan, cache, progress)
     context = PassContext(Normalizer(), plan.annotator, plan.steps, plan.step_keys, skip_errors,
-                          plan.dedup, cache)
+                          plan.dedup, cache, plan.filters)
     executor = Executor(config.workers, context)
     try:
         with staged_output(out, inputs=guarded, force=force) as stage:

@@ -9,6 +9,7 @@ from builder.annotate import Annotator
 from builder.contract.apply import Step
 from builder.dedup.settings import DedupSettings
 from builder.engine.cache import BuildCache
+from builder.quality.filter_settings import FilterSettings
 from builder.text.normalize import Normalizer
 
 __all__ = ["PassContext"]
@@ -17,7 +18,7 @@ __all__ = ["PassContext"]
 @dataclass
 class PassContext:
     """The tools of both passes: one normaliser (one OpenCC converter per process), the annotator,
-    the recipe steps with their cache keys, and the dedup settings."""
+    the recipe steps with their cache keys, the dedup settings and the bitext filters' settings."""
 
     normalizer: Normalizer
     annotator: Annotator
@@ -26,3 +27,4 @@ class PassContext:
     skip_errors: bool
     dedup: DedupSettings
     cache: BuildCache
+    filters: FilterSettings = FilterSettings()

@@ -13,6 +13,7 @@ from builder.dedup.settings import DedupSettings
 from builder.engine.timing import Timings
 from builder.output.card import CardInfo, render_card
 from builder.output.exports import write_exports
+from builder.output.funnel import render_funnel
 from builder.output.layout import CARD, CHANGELOG, REPORT, STYLE_CHART
 from builder.output.manifest import Signature, write_json, write_manifest
 from builder.output.report import BuildReport
@@ -38,6 +39,7 @@ def build_signature(plan: BuildPlan, report: BuildReport) -> Signature:
         dedup=asdict(plan.dedup),
         split={"ratios": dict(config.ratios), "previous": previous.label if previous else ""},
         formats=config.formats,
+        filters=plan.filters.signature(),
     )
 
 
@@ -99,12 +101,22 @@ def _card_info(plan: BuildPlan, report: BuildReport, counts: Counts, signature: 
         f"{sum(totals['rejected'].values())} rejected lines set aside)",
         converted=totals["converted_simplified"],
         dedup_summary=_dedup_line(dedup_summary, plan.dedup),
+        filter_summary=_filter_line(totals["pairs_filtered"], plan),
+        funnel=render_funnel(totals, report.sections.get("recipes", {}),
+                             [(s.recipe.name, s.core_values["min_casual"]) for s in steps]),
         leak_summary=f"the {leak.records} pairs behind the written records of every "
         f"recipe were clustered again by the same rules; {leak.leaked_clusters} clusters "
         "cross splits.",
         style_section=f"![Particle frequencies]({STYLE_CHART})\n\n" + style.render_markdown(),
         changelog=changelog.to_markdown(level=3) if plan.previous else "",
     )
+
+
+def _filter_line(filtered: dict[str, int], plan: BuildPlan) -> str:
+    found = ", ".join(f"{reason} {n}" for reason, n in sorted(filtered.items(), key=lambda kv: (-kv[1], kv[0])))
+    return (f"`{plan.filters.signature()}`; {sum(filtered.values())} pairs dropped"
+            + (f" ({found})" if found else "") + ", each listed with its file, line and reason in "
+            "`build_report.json`.")
 
 
 def _dedup_line(summary: dict[str, Any], settings: DedupSettings) -> str:

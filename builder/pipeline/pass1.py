@@ -1,9 +1,10 @@
-"""The first pass: input files -> batches of raw pairs (main process) -> normalised, annotated
-pairs with their dedup features (`annotate_batch`, in the workers).
+"""The first pass: input files -> batches of raw pairs (main process) -> normalised, filtered,
+annotated and register-scored pairs with their dedup features (`annotate_batch`, in the workers).
 
 `read_batches` accounts for every line it reads in the file's report; `annotate_batch` hands back
-what it set aside, so the main process finishes the accounting. The pairs come back pickled for
-the spool (the main process only copies the bytes).
+what it set aside (refused by the normaliser, dropped by the bitext filters), so the main process
+finishes the accounting. The pairs come back pickled for the spool (the main process only copies
+the bytes).
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from builder.engine.timing import Timings
 from builder.ingest.readers import FileStats, InputFile, read_file
 from builder.output.report import FileReport
 from builder.pipeline.context import PassContext
+from builder.quality.filters import check_pairs
+from builder.quality.register import CASUAL_THRESHOLD, score_styles
 from builder.types import Pair, RawPair, SetAside, Source
 
 __all__ = ["Pass1Result", "annotate_batch", "read_batches"]
@@ -32,7 +35,9 @@ class Pass1Result:
     ids: list[str]
     converted: int  # pairs whose zh side was converted from Simplified
     features: tuple[SideFeatures, SideFeatures] | None  # None when no pair is left
-    refused: list[SetAside]
+    refused: list[SetAside]  # refused by the normaliser
+    filtered: list[SetAside]  # dropped by the bitext filters; reason: the filter kind
+    formal: int  # pairs left whose zh line reads formal
     warnings: list[tuple[Source, str]]
     warning_count: int
     timings: Timings
@@ -77,9 +82,15 @@ def annotate_batch(context: PassContext, batch: Sequence[RawPair]) -> Pass1Resul
                 refused.append(result)
             else:
                 pairs.append(result)
+    with timings.stage("filter"):
+        pairs, filtered = _filtered(pairs, context)
+    zh = [p.zh for p in pairs]
     with timings.stage("annotate"):
-        styles = context.annotator.annotate([p.zh for p in pairs])
+        styles = context.annotator.annotate(zh)
+    with timings.stage("register"):
+        styles = score_styles(zh, styles)
         pairs = [p.with_style(s) for p, s in zip(pairs, styles)]
+        formal = sum(s.casual < CASUAL_THRESHOLD for s in styles)
     warnings = normalizer.warnings[warnings_before:]
     del normalizer.warnings[warnings_before:]  # each batch hands its own warnings back
     warning_count = normalizer.warning_count - count_before
@@ -91,5 +102,21 @@ def annotate_batch(context: PassContext, batch: Sequence[RawPair]) -> Pass1Resul
     return Pass1Result(
         count=len(pairs), pickled=pickled, ids=[p.id for p in pairs],
         converted=sum(p.converted_simplified for p in pairs), features=features, refused=refused,
-        warnings=warnings, warning_count=warning_count, timings=timings,
+        filtered=filtered, formal=formal, warnings=warnings, warning_count=warning_count, timings=timings,
     )
+
+
+_SHOWN = 200  # characters of a dropped pair kept in the report
+
+
+def _filtered(pairs: list[Pair], context: PassContext) -> tuple[list[Pair], list[SetAside]]:
+    """Run the bitext filters on a batch: the pairs that pass, and the others set aside by kind."""
+    if not pairs:
+        return pairs, []
+    reasons = check_pairs([p.en for p in pairs], [p.zh for p in pairs], context.filters)
+    if not any(reasons):
+        return pairs, []
+    kept = [p for p, reason in zip(pairs, reasons) if reason is None]
+    dropped = [SetAside(p.source.file, p.source.en_line, reason, f"{p.en}\t{p.zh}"[:_SHOWN], "filtered")
+               for p, reason in zip(pairs, reasons) if reason is not None]
+    return kept, dropped

@@ -88,13 +88,14 @@ def records_batch(context: PassContext, job: Pass2Job) -> Pass2Result:
     with timings.stage("spool"):
         pairs = read_slice(job.batch.pairs)
     kept = np.flatnonzero(job.keep).tolist()
-    recipe_tables, failures = _recipe_tables(context, job, pairs, kept, timings)
+    measures: dict[str, np.ndarray] = {}  # each core key's measure of every pair, made once for all steps
+    recipe_tables, failures = _recipe_tables(context, job, pairs, kept, timings, measures)
     failed = np.zeros(len(pairs), dtype=bool)
     failed[list(failures)] = True
     with timings.stage("export"):
         made = np.zeros(len(pairs), dtype=np.int64)
         tables = _split_tables(context.steps, recipe_tables, pairs, failed, job.splits, made)
-        counters = _count_pairs(context.steps, recipe_tables, pairs, kept, failed)
+        counters = _count_pairs(context.steps, recipe_tables, pairs, kept, failed, measures)
     style = StyleStats()
     written: list[int] = []
     for offset in kept:
@@ -122,7 +123,7 @@ def records_batch(context: PassContext, job: Pass2Job) -> Pass2Result:
 
 
 def _recipe_tables(context: PassContext, job: Pass2Job, pairs: Sequence[Pair], kept: list[int],
-                   timings: Timings) -> tuple[list[pa.Table], Failures]:
+                   timings: Timings, measures: dict[str, np.ndarray]) -> tuple[list[pa.Table], Failures]:
     """Every recipe's table for the batch (in config order), and the failures: for each failed
     pair the first recipe (in config order) that failed on it."""
     keep_key = hashlib.sha256(np.packbits(np.asarray(job.keep, dtype=bool)).tobytes()).hexdigest()
@@ -131,7 +132,7 @@ def _recipe_tables(context: PassContext, job: Pass2Job, pairs: Sequence[Pair], k
     for step, step_key in zip(context.steps, context.step_keys):
         key = digest(job.batch.key, step_key, keep_key) if context.cache.enabled else None
         table, failed = cached_recipe_table(pairs, kept, step, key, context.cache,
-                                            context.skip_errors, timings)
+                                            context.skip_errors, timings, measures)
         for offset, failure in failed.items():
             failures.setdefault(offset, failure)
         tables.append(table)
@@ -161,22 +162,20 @@ def _split_tables(steps: Sequence[Step], recipe_tables: Sequence[pa.Table], pair
 
 
 def _count_pairs(steps: Sequence[Step], recipe_tables: Sequence[pa.Table], pairs: Sequence[Pair],
-                 kept: list[int], failed: np.ndarray) -> Counters:
+                 kept: list[int], failed: np.ndarray, measures: dict[str, np.ndarray]) -> Counters:
     """Per recipe, sort the pairs that reached every recipe and failed none: they made records of
-    it, its filters kept them out, or it made nothing of them."""
+    it, its filters kept them out (counted under the first key that refused them), or it made
+    nothing of them. The whole batch at once: no Python work per pair."""
     counters = Counters()
     reached = np.zeros(len(pairs), dtype=bool)
     reached[kept] = True
     reached &= ~failed
     for step, table in zip(steps, recipe_tables):
         name = step.recipe.name
-        kept_out = np.zeros(len(pairs), dtype=bool)
-        for offset in kept if step.filters else ():
-            key = step.kept_out_by(pairs[offset])
-            if key is not None:
-                kept_out[offset] = True
-                counters.add(name, f"pairs_below_{key}", int(reached[offset]))
-        given = reached & ~kept_out
+        refused = step.refused(pairs, measures)
+        for index, (key, _) in enumerate(step.filters, start=1):
+            counters.add(name, f"pairs_below_{key.name}", int(np.count_nonzero(reached & (refused == index))))
+        given = reached & (refused == 0)
         silent = given.copy()
         silent[table.column(OFFSET).to_numpy()] = False
         counters.add(name, "pairs_with_records", int(given.sum()) - int(silent.sum()))

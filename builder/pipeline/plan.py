@@ -20,6 +20,7 @@ from builder.engine.cache import code_digest, digest
 from builder.errors import ConfigError
 from builder.ingest.discover import Discovery, discover
 from builder.output.manifest import file_sha256
+from builder.quality.filter_settings import FilterSettings
 from builder.release.previous import PreviousRelease, load_previous
 
 __all__ = ["BuildPlan", "make_plan", "recipe_digest", "select_steps"]
@@ -33,6 +34,7 @@ class BuildPlan:
     steps: list[Step]
     annotator: Annotator
     dedup: DedupSettings
+    filters: FilterSettings
     previous: PreviousRelease | None
     files: Discovery
     file_shas: list[str]  # sha256 of each input file
@@ -76,12 +78,13 @@ def make_plan(config: BuildConfig, registry: Registry, skip_errors: bool) -> Bui
     steps = select_steps(config, registry)
     annotator = get_annotator(config.annotate_backend, **dict(config.annotate_options))
     dedup = DedupSettings.from_mapping(config.dedup)
+    filters = FilterSettings.from_mapping(config.filters)
     previous = load_previous(config.previous) if config.previous else None
     files = discover(list(config.inputs), config.input_format)
     file_shas = [file_sha256(f.path) for f in files]
     file_keys = [
         digest("pass1", sha, f.name, f.format, code_digest(), annotator.name,
-               dict(config.annotate_options), asdict(dedup), config.batch_size)
+               dict(config.annotate_options), asdict(dedup), filters.signature(), config.batch_size)
         for sha, f in zip(file_shas, files)
     ]
     step_keys = [recipe_digest(s.recipe, s.params, s.core_values) for s in steps]
@@ -89,5 +92,5 @@ def make_plan(config: BuildConfig, registry: Registry, skip_errors: bool) -> Bui
             config.repo, config.default_config]
     output_key = digest("output", file_keys, step_keys, card, config.ratios, config.formats,
                         config.shard_rows, previous.signature if previous else "", skip_errors)
-    return BuildPlan(config, steps, annotator, dedup, previous, files, file_shas, file_keys,
+    return BuildPlan(config, steps, annotator, dedup, filters, previous, files, file_shas, file_keys,
                      step_keys, output_key, skip_errors)

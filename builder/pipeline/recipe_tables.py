@@ -11,9 +11,10 @@ import json
 import time
 from collections.abc import Sequence
 
+import numpy as np
 import pyarrow as pa
 
-from builder.contract.apply import Step, record_id, run_step
+from builder.contract.apply import Step, record_id
 from builder.engine.cache import BuildCache
 from builder.engine.timing import Timings
 from builder.errors import RecipeError
@@ -27,10 +28,14 @@ Failures = dict[int, tuple[str, str]]  # pair offset in the batch -> (kind, mess
 
 
 def recipe_table(pairs: Sequence[Pair], kept: Sequence[int], step: Step, skip_errors: bool,
-                 timings: Timings) -> tuple[pa.Table, Failures]:
-    """Run one recipe over the kept pairs of a batch: its records' table, and the pairs it failed
-    on when errors are skipped (else the first failure raises RecipeError)."""
+                 timings: Timings, measures: dict[str, np.ndarray] | None = None) -> tuple[pa.Table, Failures]:
+    """Run one recipe over the kept pairs of a batch that its core keys let through (`Step.refused`,
+    the whole batch at once; `measures` is shared by the steps of a batch): its records' table, and
+    the pairs it failed on when errors are skipped (else the first failure raises RecipeError)."""
     name, version = step.recipe.name, step.recipe.version
+    if step.filters:
+        refused = step.refused(pairs, measures)
+        kept = [offset for offset in kept if not refused[offset]]
     ids: list[str] = []
     examples: list[Example] = []
     extras: list[str] = []
@@ -40,7 +45,7 @@ def recipe_table(pairs: Sequence[Pair], kept: Sequence[int], step: Step, skip_er
     for offset in kept:
         pair = pairs[offset]
         try:
-            made = run_step(pair, step)
+            made = step.recipe.checked(pair, step.frozen_params)
         except RecipeError as error:
             if not skip_errors:
                 raise
@@ -59,7 +64,8 @@ def recipe_table(pairs: Sequence[Pair], kept: Sequence[int], step: Step, skip_er
 
 
 def cached_recipe_table(pairs: Sequence[Pair], kept: Sequence[int], step: Step, key: str | None,
-                        cache: BuildCache, skip_errors: bool, timings: Timings) -> tuple[pa.Table, Failures]:
+                        cache: BuildCache, skip_errors: bool, timings: Timings,
+                        measures: dict[str, np.ndarray] | None = None) -> tuple[pa.Table, Failures]:
     """`recipe_table` through the records cache (the failures travel in the table's metadata)."""
     if key is not None:
         with timings.stage("cache"):
@@ -71,7 +77,7 @@ def cached_recipe_table(pairs: Sequence[Pair], kept: Sequence[int], step: Step, 
             if not failed or skip_errors:
                 return table.replace_schema_metadata(None), {
                     int(o): (kind, message) for o, kind, message in failed}
-    table, failures = recipe_table(pairs, kept, step, skip_errors, timings)
+    table, failures = recipe_table(pairs, kept, step, skip_errors, timings, measures)
     if key is not None:
         meta = json.dumps([[o, kind, message] for o, (kind, message) in sorted(failures.items())])
         with timings.stage("cache"):

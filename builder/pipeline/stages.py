@@ -42,6 +42,7 @@ from builder.pipeline.finish import finish_output
 from builder.pipeline.pass1 import Pass1Result, annotate_batch, read_batches
 from builder.pipeline.pass2 import PAIR_COUNTS, Pass2Job, Pass2Result, records_batch
 from builder.pipeline.plan import BuildPlan
+from builder.pipeline.register_gate import formal_file_warning, register_section
 from builder.split import assign_splits, write_splits
 from builder.types import Pair, SetAside
 
@@ -75,6 +76,7 @@ class BuildRun:
         self.counts: dict[str, dict[str, int]] = {}
         self.report_dict: dict[str, Any] = {}
         self.manifest: dict[str, Any] = {}
+        self.register_warnings: list[str] = []  # one line per file whose zh lines are mostly formal
 
     def restored(self, stage: Path) -> None:
         """A cache hit: read back what the caller gets from the restored folder."""
@@ -113,6 +115,7 @@ class BuildRun:
         self.report.sections["recipes"] = {
             name: {"records": sum(self.counts.get(name, {}).values()), **counters.group(name, PAIR_COUNTS)}
             for name in (s.recipe.name for s in self.plan.steps)}
+        self.report.sections["register"] = register_section(self.report, self.plan.steps, self.register_warnings)
         self.report_dict, self.manifest = finish_output(
             stage, self.plan, self.report, self.counts, dedup_summary, leak, style, self.timings)
         self.timings.add("card", time.perf_counter() - started - self.timings.get("exports", 0.0))
@@ -166,6 +169,11 @@ class BuildRun:
                     file_report.pairs -= 1
                     file_report.rejected[refused.reason] += file_report.lines_per_pair
                     set_aside.append(refused)
+                for dropped in part.filtered:  # its lines_per_pair lines count under `filtered`
+                    file_report.pairs -= 1
+                    file_report.filtered[dropped.reason] += 1
+                    set_aside.append(dropped)
+                file_report.formal += part.formal
                 file_report.converted_simplified += part.converted
                 if writer is not None:
                     writer.append(part)
@@ -184,6 +192,10 @@ class BuildRun:
         self.report.files[done.report.name] = done.report
         for item in done.set_aside:
             self.report.add_set_aside(item)
+        warning = formal_file_warning(done.report, self.plan.steps)
+        if warning:
+            self.report.warn(warning)
+            self.register_warnings.append(warning)
 
     # --- pass 2 ---------------------------------------------------------------------------------
 
@@ -232,7 +244,8 @@ class BuildRun:
         for failure in part.failed:
             self.report.set_aside_pairs[f"recipe_error:{failure.kind}"] += 1
             self.report.add_set_aside(
-                SetAside(failure.source.file, failure.source.en_line, "recipe_error", failure.message))
+                SetAside(failure.source.file, failure.source.en_line, "recipe_error", failure.message,
+                         "recipe_error"))
         if part.leak_features is not None:
             with self.timings.stage("leak_check"):
                 leaks.add_features(part.leak_splits, *part.leak_features)
