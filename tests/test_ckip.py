@@ -237,7 +237,8 @@ def test_annotate_lines_with_the_ckip_backend(models: Path) -> None:
         annotate_lines(["好啦，你呢？\n"], backend="ckip", model_name=str(models), max_length=8)
     )
     assert rows[0]["text"] == "好啦，你呢？"
-    assert rows[0]["particles"] == [{"text": "啦", "offset": 1}, {"text": "呢", "offset": 4}]
+    assert rows[0]["particles"] == [{"text": "啦", "offset": 1, "function": "soften"},
+                                    {"text": "呢", "offset": 4, "function": "question"}]
 
 
 def test_model_folder_needs_ws_and_pos(tmp_path: Path) -> None:
