@@ -24,11 +24,11 @@ import os
 from collections.abc import Sequence
 from typing import Any
 
-from builder.annotate.functions import span_functions
+from builder.annotate.functions import function_spans
 from builder.annotate.lexicon import PARTICLES
 from builder.annotate.rules import ends_words_before, find_terms, is_boundary
 from builder.errors import ConfigError
-from builder.types import Span, Style
+from builder.types import Style
 
 __all__ = ["OPTIONS", "POS_TAGS", "WS_LABELS", "CkipAnnotator", "check_installed"]
 
@@ -222,10 +222,6 @@ def _style(text: str, words: list[tuple[str, int, str]]) -> Style:
             interjections.append((word, offset))
         elif tag in ("T", "I") and ends:
             particles.extend((ch, offset + j) for j, ch in enumerate(word) if ch in _PARTICLE_SET)
-    functions, opening = span_functions(text, particles, interjections)
+    found, opening = function_spans(text, particles, interjections)
     markers, mainland = find_terms(text)
-    return Style(
-        tuple(Span(t, o, f) for (t, o), f in zip(particles, functions)),
-        tuple(Span(t, o, f) for (t, o), f in zip(interjections, opening)),
-        markers, mainland, len(text),
-    )
+    return Style(found, opening, markers, mainland, len(text))

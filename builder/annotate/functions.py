@@ -27,8 +27,9 @@ from collections.abc import Sequence
 from builder.annotate.function_cues import ATTENTION, CUE_KIND, CUE_WORDS, INTERJECTION_FUNCTION
 from builder.annotate.function_rules import FAMILY, Decision
 from builder.annotate.lexicon import BOUNDARY_CLASS, LAUGHTER_CHARS, NEUTRAL, PARTICLES
+from builder.types import Span
 
-__all__ = ["FUNCTIONS", "Decision", "span_clue", "span_decisions", "span_functions"]
+__all__ = ["FUNCTIONS", "Decision", "function_spans", "span_clue", "span_decisions", "span_functions"]
 
 FUNCTIONS: tuple[str, ...] = (
     "assert", "soften", "urge", "remind", "realize", "question",
@@ -113,7 +114,8 @@ _NOTICE = ("你看", "居然", "竟然", "耶", "欸")
 
 def _particle(text: str, span: str, offset: int, floor: int) -> Decision:
     """Decide one particle span from the clause before it (not reaching back past `floor`)."""
-    floor = max(floor, offset - _REACH)
+    if floor < offset - _REACH:
+        floor = offset - _REACH
     found = _UP_TO_LAST_BOUNDARY.match(text, floor, offset)
     before = text[found.end() if found else floor : offset]
     # Only the outer particle of a cluster carries the question mark (啦齁？: 啦 is no question).
@@ -140,20 +142,29 @@ def span_decisions(
     return decided, [_interjection(text, word, offset) for word, offset in interjections]
 
 
-def span_functions(
+def function_spans(
     text: str, particles: Sequence[tuple[str, int]], interjections: Sequence[tuple[str, int]]
-) -> tuple[list[str], list[str]]:
-    """Return the function of each particle and each interjection span, in the order given."""
-    functions: list[str] = []
+) -> tuple[tuple[Span, ...], tuple[Span, ...]]:
+    """Return the particle and the interjection spans of a line, each with its function."""
+    spans: list[Span] = []
     floor = previous_end = 0
     for span, offset in particles:  # the loop of span_decisions, kept apart: this is the hot path
         if offset != previous_end:
             floor = previous_end
-        functions.append(_particle(text, span, offset, floor)[0])
+        spans.append(Span(span, offset, _particle(text, span, offset, floor)[0]))
         previous_end = offset + len(span)
     if not interjections:
-        return functions, []
-    return functions, [_interjection(text, word, offset)[0] for word, offset in interjections]
+        return tuple(spans), ()
+    return tuple(spans), tuple(Span(word, offset, _interjection(text, word, offset)[0])
+                               for word, offset in interjections)
+
+
+def span_functions(
+    text: str, particles: Sequence[tuple[str, int]], interjections: Sequence[tuple[str, int]]
+) -> tuple[list[str], list[str]]:
+    """Return the function of each particle and each interjection span, in the order given."""
+    found, opening = function_spans(text, particles, interjections)
+    return [span.function for span in found], [span.function for span in opening]
 
 
 def span_clue(text: str, span: str, offset: int, kind: str = "particle") -> Decision:

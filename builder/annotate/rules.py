@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from builder.annotate.functions import span_functions
+from builder.annotate.functions import function_spans
 from builder.annotate.lexicon import (
     BOUNDARY_PUNCTUATION,
     CLAUSE_INTERJECTIONS,
@@ -179,8 +179,17 @@ def _after_host(text: str, a: int) -> bool:
     return False
 
 
-def _take_out_traps(text: str, s: int, e: int, interjections: dict[int, str]) -> list[bool]:
+# Any trap word, for the fast path of a one-character run (most runs): one C-level search tells
+# that no trap word reaches it, and the run is free without a look at each trap.
+_ANY_TRAP = re.compile("|".join(re.escape(trap.word) for trap in sorted(TRAPS, key=lambda t: -len(t.word))))
+_TRAP_REACH = max(len(trap.word) for trap in TRAPS) - 1
+_ONE_FREE = (True,)
+
+
+def _take_out_traps(text: str, s: int, e: int, interjections: dict[int, str]) -> Sequence[bool]:
     """Mark trap words and laughter in text[s:e] as taken (False); laughter is an interjection."""
+    if e - s == 1 and not _ANY_TRAP.search(text, max(0, s - _TRAP_REACH), e + _TRAP_REACH):
+        return _ONE_FREE  # one character is never laughter, and no trap word reaches it
     free = [True] * (e - s)
     p = s
     while p < e:
@@ -283,15 +292,8 @@ def annotate_line(text: str) -> Style:
     markers, mainland = find_terms(text)
     if not particles and not interjections:
         return Style(markers=markers, mainland_terms=mainland, length=len(text))
-    opening = [(word, offset) for offset, word in sorted(interjections.items())]
-    particle_functions, interjection_functions = span_functions(text, particles, opening)
-    return Style(
-        particles=tuple(Span(t, o, f) for (t, o), f in zip(particles, particle_functions)),
-        interjections=tuple(Span(t, o, f) for (t, o), f in zip(opening, interjection_functions)),
-        markers=markers,
-        mainland_terms=mainland,
-        length=len(text),
-    )
+    found, opening = function_spans(text, particles, [(word, offset) for offset, word in sorted(interjections.items())])
+    return Style(found, opening, markers, mainland, len(text))
 
 
 class LexiconAnnotator:
