@@ -6,8 +6,12 @@ The public interface, and the whole of what a recipe plugin may import (`from bu
 - the types that flow through a build: `Pair`, `Example`, `Record`, `Source`, `Span`, `Style`,
   `SetAside`;
 - the helpers a recipe may need: `strip_colloquial` (take the colloquial layer off a zh line),
-  `explain` and `GLOSSARY` (what each particle does), `PARTICLES` (the particle inventory),
-  `CASUAL_THRESHOLD` (the casual score from which a zh line reads casual: `Style.casual`);
+  `plain_version` (the same, and colloquial words mapped to neutral written ones),
+  `neutral_words_in` (the colloquial words `plain_version` maps in a line), `explain` and
+  `GLOSSARY` (what each particle does), `explain_in_line` (what each particle does in one line,
+  by its function there), `FUNCTIONS` (the twelve particle functions), `PARTICLES` (the particle
+  inventory), `CASUAL_THRESHOLD` (the casual score from which a zh line reads casual:
+  `Style.casual`);
 - `build` (imported on first use: it pulls in pyarrow and numpy) and the error types.
 
 Every other module is internal and may change without notice.
@@ -18,8 +22,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from builder.annotate.colloquial import strip_colloquial
+from builder.annotate.function_explain import explain_in_line
+from builder.annotate.functions import FUNCTIONS
 from builder.annotate.glossary import GLOSSARY, explain
 from builder.annotate.lexicon import PARTICLES
+from builder.annotate.plain import neutral_words_in, plain_version
 from builder.contract.params import Param
 from builder.contract.recipe import CONTRACT_VERSION, Recipe, RecipeContext, recipe
 from builder.contract.registry import Registry
@@ -34,6 +41,7 @@ if TYPE_CHECKING:
 __all__ = [
     "CASUAL_THRESHOLD",
     "CONTRACT_VERSION",
+    "FUNCTIONS",
     "GLOSSARY",
     "PARTICLES",
     "BuildError",
@@ -55,6 +63,9 @@ __all__ = [
     "__version__",
     "build",
     "explain",
+    "explain_in_line",
+    "neutral_words_in",
+    "plain_version",
     "recipe",
     "strip_colloquial",
 ]

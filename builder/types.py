@@ -48,14 +48,20 @@ class RawPair:
 
 @dataclass(frozen=True, slots=True)
 class Span:
-    """A piece of the zh line found by the annotator: its text and character offset."""
+    """A piece of the zh line found by the annotator: its text, character offset and function.
+
+    `function` is what a particle or an interjection does in this line (one of
+    `builder.annotate.functions.FUNCTIONS`: "soften", "urge", ...); "" for markers and Mainland
+    terms, and for spans made by hand without one.
+    """
 
     text: str
     offset: int
+    function: str = ""
 
     def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
         # positional rebuild: much faster than the generic dataclass pickling (spool, workers)
-        return (Span, (self.text, self.offset))
+        return (Span, (self.text, self.offset, self.function))
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,10 +1,10 @@
-"""Built-in recipe `casualize`: a zh-TW line with its colloquial layer removed -> the casual line."""
+"""Built-in recipe `casualize`: a plain zh-TW line (colloquial layer off) -> the casual line."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from builder import CASUAL_THRESHOLD, Example, Pair, RecipeContext, recipe, strip_colloquial
+from builder import CASUAL_THRESHOLD, Example, Pair, RecipeContext, neutral_words_in, plain_version, recipe
 
 PROMPTS = (
     "把這句話改得口語一點，像台灣人平常聊天那樣，加上自然的語氣詞。",
@@ -15,20 +15,23 @@ PROMPTS = (
 )
 
 
-@recipe("casualize", version="1.0.0", fields=("removed",), core_defaults={"min_casual": CASUAL_THRESHOLD})
+@recipe("casualize", version="2.0.0", fields=("removed",), core_defaults={"min_casual": CASUAL_THRESHOLD})
 def casualize(pair: Pair, ctx: RecipeContext) -> Iterator[Example]:
-    """Turn a plain zh-TW line (particles and colloquial words stripped by rules) back into the casual original.
+    """Turn a plain zh-TW line back into the casual original: particles, interjections and colloquial words.
 
-    The plain side is made by rules, so the record is marked `synthetic`. Pairs where nothing
-    colloquial was found are skipped.
+    The plain side is made by rules (`plain_version`: particles and interjections off, colloquial
+    words mapped to neutral written ones, such as 禮拜 -> 星期, 超 -> 非常, 歹勢 -> 不好意思), so the
+    record is marked `synthetic`. `removed` lists the particles, interjections, markers and words
+    the rules took off or mapped. Pairs where nothing colloquial was found are skipped.
     """
     style = ctx.style
     if style is None:
         return
-    plain = strip_colloquial(pair.zh, style)
+    plain = plain_version(pair.zh, style)
     if plain == pair.zh:
         return
     removed = [s.text for s in style.particles + style.interjections + style.markers]
+    removed += [word for word in neutral_words_in(pair.zh, style) if word not in removed]
     yield Example(
         instruction=ctx.pick(PROMPTS), input=plain, output=pair.zh, synthetic=True,
         extra={"removed": removed},

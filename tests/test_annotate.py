@@ -269,11 +269,11 @@ def test_annotate_lines_yields_json_ready_dicts_across_batches(
     lines = iter(["好啦\n", "你呢？\r\n", "", "欸，超夯耶", "沒有"])
     rows = list(annotate_lines(lines))
     assert [r["text"] for r in rows] == ["好啦", "你呢？", "", "欸，超夯耶", "沒有"]
-    assert rows[0]["particles"] == [{"text": "啦", "offset": 1}]
+    assert rows[0]["particles"] == [{"text": "啦", "offset": 1, "function": "soften"}]
     assert rows[3] == {
         "text": "欸，超夯耶",
-        "particles": [{"text": "耶", "offset": 4}],
-        "interjections": [{"text": "欸", "offset": 0}],
+        "particles": [{"text": "耶", "offset": 4, "function": "surprise"}],
+        "interjections": [{"text": "欸", "offset": 0, "function": "surprise"}],
         "markers": [{"text": "超夯", "offset": 2}],
         "mainland_terms": [],
         "casual": annotate("欸，超夯耶").casual,
@@ -358,13 +358,13 @@ def test_greeting_counts_only_as_a_whole_clause(line: str, found: list[str]) -> 
 
 
 def test_boundary_regex_class_matches_is_boundary() -> None:
-    """The regex class strip_colloquial searches with accepts exactly what is_boundary accepts."""
+    """The regex class the regex searches use (BOUNDARY_CLASS) accepts exactly what is_boundary accepts."""
     import re
 
-    from builder.annotate.colloquial import _BOUNDARY_CLASS
+    from builder.annotate.lexicon import BOUNDARY_CLASS
     from builder.annotate.rules import is_boundary
 
-    one = re.compile(f"[{_BOUNDARY_CLASS}]")
+    one = re.compile(f"[{BOUNDARY_CLASS}]")
     for code in range(0x30000):
         if 0xD800 <= code <= 0xDFFF:
             continue

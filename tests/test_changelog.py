@@ -195,7 +195,9 @@ def test_first_release_shortcut_equals_reading_the_shards(tmp_path: Path) -> Non
 
     config = _replace(load_config(Path(__file__).resolve().parent.parent / "twcasual.toml"), workers=1)
     result = build(config, tmp_path / "out")
-    versions = {name: "1.0.0" for name in result.counts}
+    from builder.contract.registry import default_registry
+
+    versions = {name: default_registry().get(name).version for name in result.counts}
     fast = first_release(config.version, result.counts, versions)
     slow = compute_changelog(None, tmp_path / "out", version=config.version)
     assert fast.to_dict() == slow.to_dict() and fast.to_markdown() == slow.to_markdown()

@@ -237,7 +237,8 @@ def test_annotate_lines_with_the_ckip_backend(models: Path) -> None:
         annotate_lines(["好啦，你呢？\n"], backend="ckip", model_name=str(models), max_length=8)
     )
     assert rows[0]["text"] == "好啦，你呢？"
-    assert rows[0]["particles"] == [{"text": "啦", "offset": 1}, {"text": "呢", "offset": 4}]
+    assert rows[0]["particles"] == [{"text": "啦", "offset": 1, "function": "soften"},
+                                    {"text": "呢", "offset": 4, "function": "question"}]
 
 
 def test_model_folder_needs_ws_and_pos(tmp_path: Path) -> None:
@@ -300,3 +301,15 @@ def test_real_ckip_models_find_common_particles() -> None:
     assert {s.text for s in styles[0].particles} == {"啦", "吧"}
     assert styles[1].particles == () and styles[2].particles == ()
     assert ("呢", 4) in particles(styles[3])
+
+
+def test_a_lone_i_word_after_digits_and_a_space_is_a_particle(tmp_path: Path) -> None:
+    """要 800 喔: a particle tagged I after a space that follows digits ends the words before it, as
+    in the lexicon backend; after a hanzi and a space it stays an interjection. Both get a function."""
+    root = save_pair(tmp_path, ws="B", pos="I")
+    ckip = get_annotator("ckip", model_name=str(root), max_length=8)
+    after_digits, after_hanzi = ckip.annotate(["要 800 喔", "好 喔"])
+    assert [(s.text, s.offset, s.function) for s in after_digits.particles] == [("喔", 6, "remind")]
+    assert "喔" not in [s.text for s in after_digits.interjections]
+    assert particles(after_hanzi) == [] and ("喔", 2) in [(s.text, s.offset) for s in after_hanzi.interjections]
+    assert all(s.function for s in after_digits.interjections + after_hanzi.interjections)

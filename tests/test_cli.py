@@ -15,14 +15,15 @@ from builder.pipeline import build
 
 
 def test_annotate_reads_stdin_and_prints_offsets() -> None:
-    """`twcasual annotate` prints one JSON object per line with particle offsets in the line."""
+    """`twcasual annotate` prints one JSON object per line with particle offsets and functions."""
     lines = "這家滷肉飯超好吃的啦\n欸，你今天有帶傘嗎？\n我在酒吧打工\n"
     proc = subprocess.run([sys.executable, "-m", "builder", "annotate"], input=lines,
                           capture_output=True, text=True, check=True)
     rows = [json.loads(line) for line in proc.stdout.splitlines()]
     assert [r["text"] for r in rows] == lines.splitlines()
-    assert rows[0]["particles"] == [{"text": "啦", "offset": 9}]
-    assert rows[1]["particles"] == [] and rows[1]["interjections"][0]["text"] == "欸"
+    assert rows[0]["particles"] == [{"text": "啦", "offset": 9, "function": "assert"}]
+    assert rows[1]["particles"] == [] and rows[1]["interjections"] == [
+        {"text": "欸", "offset": 0, "function": "question"}]  # 欸 opens a question
     assert rows[2]["particles"] == []  # 吧 inside 酒吧 is a word, not a particle
 
 

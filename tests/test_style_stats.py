@@ -90,3 +90,37 @@ def test_memory_is_bounded_by_the_word_lists() -> None:
     counts = stats._splits["train"]
     assert len(counts.by_particle) == 2 and len(counts.markers) == 1 and len(counts.mainland) == 1
     assert stats.to_dict()["particles"] == 10000
+
+
+def test_particle_functions_in_the_report_and_the_card() -> None:
+    """Count each particle by its function: {particle: {function: n}} and a particle x function table."""
+    stats = StyleStats()
+    lines = ("趕快改掉啦", "不好意思啦，我今天沒辦法去", "沒關係啦，下次再約", "好啦好啦", "我們走吧", "她應該睡了吧？")
+    for line in lines:
+        stats.add(annotate(line), "train")
+    data = stats.to_dict()
+    assert data["particle_functions"] == {"啦": {"assert": 1, "soften": 3, "urge": 1},
+                                          "吧": {"suggest": 1, "guess": 1}}
+    md = stats.render_markdown()
+    assert "| particle | assert | soften | urge | suggest | guess | total |" in md
+    assert "| 啦 | 1 | 3 | 1 | · | · | 5 |" in md and "| 吧 | · | · | · | 1 | 1 | 2 |" in md
+
+
+def test_particle_functions_merge_across_workers() -> None:
+    """Function counts from two accumulators add up, as from two worker processes."""
+    a, b = StyleStats(), StyleStats()
+    a.add(annotate("趕快改掉啦"), "train")
+    b.add(annotate("趕快改掉啦"), "test")
+    b.add(annotate("沒關係啦"), "test")
+    a.merge(b)
+    assert a.to_dict()["particle_functions"] == {"啦": {"assert": 1, "urge": 2}}
+
+
+def test_a_span_without_a_function_is_counted_apart() -> None:
+    """Spans made without a function (a plugin's annotator) show as (none), not as a real function."""
+    from builder.types import Span, Style
+
+    stats = StyleStats()
+    stats.add(Style(particles=(Span("啦", 1),), length=2))
+    assert stats.to_dict()["particle_functions"] == {"啦": {"(none)": 1}}
+    assert "| particle | (none) | total |" in stats.render_markdown()

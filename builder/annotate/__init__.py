@@ -68,14 +68,21 @@ def annotate(text: str) -> Style:
 
 
 def style_as_dict(style: Style) -> dict[str, list[dict[str, Any]]]:
-    """Return the spans of a style as plain lists of {"text", "offset"} (for JSON and Arrow)."""
+    """Return the spans of a style as plain lists of dicts (for JSON).
+
+    Particles and interjections are {"text", "offset", "function"}; markers and Mainland terms,
+    which have no function, are {"text", "offset"}.
+    """
 
     def spans(items: tuple[Span, ...]) -> list[dict[str, Any]]:
         return [{"text": span.text, "offset": span.offset} for span in items]
 
+    def with_functions(items: tuple[Span, ...]) -> list[dict[str, Any]]:
+        return [{"text": span.text, "offset": span.offset, "function": span.function} for span in items]
+
     return {
-        "particles": spans(style.particles),
-        "interjections": spans(style.interjections),
+        "particles": with_functions(style.particles),
+        "interjections": with_functions(style.interjections),
         "markers": spans(style.markers),
         "mainland_terms": spans(style.mainland_terms),
     }

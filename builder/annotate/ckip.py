@@ -6,7 +6,11 @@ weights, which is why it is not in the core). Imported only when the backend is 
 A particle is a word tagged `T` (語助詞) at the end of a clause, reported character by
 character for the characters in twcasual's inventory (so 了/的/嗎, which CKIP also tags `T`,
 and T-words outside the inventory such as 而已 are left out). A word tagged `I` (感嘆詞) is an
-interjection. Markers and Mainland terms come from the same word lists as the lexicon backend.
+interjection, except a particle character that ends its clause right after a closing quote, or a
+space after Latin letters or digits (要 800 喔): that ends the words before it, a particle, as in
+the lexicon backend. Each particle and interjection gets its function from the same rules as the
+lexicon backend (`builder.annotate.functions`); the POS tags do not refine them. Markers and
+Mainland terms come from the same word lists as the lexicon backend.
 
 Lines longer than `max_length` are cut into chunks, at the last clause delimiter that fits
 (else hard), run through the models, and put back together before the clause-end test, so a
@@ -20,10 +24,11 @@ import os
 from collections.abc import Sequence
 from typing import Any
 
+from builder.annotate.functions import function_spans
 from builder.annotate.lexicon import PARTICLES
-from builder.annotate.rules import find_terms, is_boundary
+from builder.annotate.rules import ends_words_before, find_terms, is_boundary
 from builder.errors import ConfigError
-from builder.types import Span, Style
+from builder.types import Style
 
 __all__ = ["OPTIONS", "POS_TAGS", "WS_LABELS", "CkipAnnotator", "check_installed"]
 
@@ -210,14 +215,13 @@ def _style(text: str, words: list[tuple[str, int, str]]) -> Style:
             or is_boundary(nxt_word[0])
             or (nxt_tag == "T" and closes[i + 1])
         )
-    particles: list[Span] = []
-    interjections: list[Span] = []
+    particles: list[tuple[str, int]] = []
+    interjections: list[tuple[str, int]] = []
     for (word, offset, tag), ends in zip(words, closes):
-        if tag == "I":
-            interjections.append(Span(word, offset))
-        elif tag == "T" and ends:
-            particles.extend(
-                Span(ch, offset + j) for j, ch in enumerate(word) if ch in _PARTICLE_SET
-            )
+        if tag == "I" and not (ends and ends_words_before(text, offset, offset + len(word))):
+            interjections.append((word, offset))
+        elif tag in ("T", "I") and ends:
+            particles.extend((ch, offset + j) for j, ch in enumerate(word) if ch in _PARTICLE_SET)
+    found, opening = function_spans(text, particles, interjections)
     markers, mainland = find_terms(text)
-    return Style(tuple(particles), tuple(interjections), markers, mainland, len(text))
+    return Style(found, opening, markers, mainland, len(text))

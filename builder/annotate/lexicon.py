@@ -11,9 +11,11 @@ tests/test_annotate.py, and run `pytest tests/test_annotate.py`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 __all__ = [
+    "BOUNDARY_CLASS",
     "BOUNDARY_PUNCTUATION",
     "CLAUSE_INTERJECTIONS",
     "HOSTS",
@@ -66,6 +68,17 @@ TRAPS: tuple[Trap, ...] = (
     Trap("怒吼", "to roar in anger"),
     Trap("狂吼", "to yell wildly"),
     Trap("嘶吼", "to scream hoarsely"),
+    # 吼 as the verb "to shout" right before the end of a clause: 不要一直吼啦, 別吼了, 被老闆吼.
+    Trap("一直吼", "to keep shouting"),
+    Trap("亂吼", "to shout wildly (混亂吼？ is 混亂 + the particle)", unless_after="混紊雜錯動叛戰擾"),
+    # 特別吼？ (isn't it special?) and 差別吼 are 別 ending a word, then the particle.
+    Trap("別吼", "don't shout", unless_after="特區分個告識差性類離派道辨級鑑"),
+    Trap("被吼", "to be shouted at"),
+    Trap("互吼", "to shout at each other"),
+    Trap("對我吼", "to shout at me"),
+    Trap("對你吼", "to shout at you"),
+    Trap("對他吼", "to shout at him"),
+    Trap("對她吼", "to shout at her"),
     # 喝酒吧/啤酒吧/來杯酒吧: the particle after a drink; otherwise the place.
     Trap("酒吧", "a bar", unless_after="喝啤杯點瓶"),
     Trap("吧台", "bar counter"),
@@ -83,7 +96,10 @@ TRAPS: tuple[Trap, ...] = (
     Trap("捏造", "to fabricate"),
     Trap("安捏", "Hokkien 'like this'"),
     Trap("捏捏", "to squeeze"),
-    Trap("別捏", "don't pinch"),
+    Trap("別捏", "don't pinch", unless_after="特區分個告識差性類離派道辨級鑑"),
+    Trap("一直捏", "to keep pinching"),
+    Trap("亂捏", "to pinch at random", unless_after="混紊雜錯動叛戰擾"),
+    Trap("被捏", "to be pinched"),
     Trap("蛤蜊", "clam"),
     Trap("蛤蠣", "clam"),
     Trap("文蛤", "hard clam"),
@@ -249,6 +265,13 @@ MAINLAND_TERMS: tuple[Term, ...] = (
 # tildes and ellipses. Whitespace, emoji and zhuyin count too (checked by range in annotate.py).
 BOUNDARY_PUNCTUATION = (
     "，。！？、；：…⋯～〜—「」『』（）《》〈〉【】〔〕“”‘’・．,.!?;:~()[]{}<>\"'`*/|-=+_^"
+)
+
+# The characters `builder.annotate.rules.is_boundary` accepts, as the body of one regex class:
+# the modules that search a line with regexes (clause starts, word-list conditions) use it.
+BOUNDARY_CLASS = (
+    "".join(re.escape(ch) for ch in sorted(BOUNDARY_PUNCTUATION)) + r"\s"
+    + "\U0001F000-\U0001FAFF\u2190-\u2BFF\u3100-\u312F\u200D\uFE0F"
 )
 
 # Chat endings that close a clause like punctuation does (好啦XD, 走吧 lol).

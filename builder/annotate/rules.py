@@ -7,7 +7,11 @@ neighbours. Trap words (酒吧, 幹嘛, 哈密瓜 ...) are taken out first. A ru
 that is a whole clause (between clause boundaries) is an interjection (「欸，」「蛤？」); a run
 that opens a clause and is a listed interjection is one too (欸你看); a run that ends a clause
 (before punctuation, whitespace, an emoji, laughter, or at the end of the line) is a cluster of
-particles; a run right after a short answer at the start of a clause (好啦好啦) is a particle.
+particles; a run right after a short answer at the start of a clause (好啦好啦) is a particle. A
+particle that is a whole "clause" only because a space or a closing quote stands before it
+(要 800 喔, Google Maps 啦, 「12345678」喔？) ends the words before it: a particle, not an
+interjection. Each particle and interjection then gets its function in the line
+(`builder.annotate.functions`).
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from builder.annotate.functions import function_spans
 from builder.annotate.lexicon import (
     BOUNDARY_PUNCTUATION,
     CLAUSE_INTERJECTIONS,
@@ -31,7 +36,7 @@ from builder.annotate.lexicon import (
 )
 from builder.types import Span, Style
 
-__all__ = ["LexiconAnnotator", "annotate_line", "find_terms", "is_boundary"]
+__all__ = ["LexiconAnnotator", "annotate_line", "ends_words_before", "find_terms", "is_boundary"]
 
 
 # --- character classes -------------------------------------------------------------------
@@ -145,6 +150,26 @@ def _clause_interjection(text: str, b: int) -> str:
     return ""
 
 
+# Closing quotes and brackets: a particle right after one ends the quoted words (「1234」喔？).
+# Not the ASCII quotes, which open as often as they close ("喔").
+_CLOSERS = frozenset("」』）)》〉】”’")
+
+
+def ends_words_before(text: str, a: int, b: int) -> bool:
+    """Tell whether a particle piece text[a:b] follows a closing quote, or a space after Latin or digits."""
+    if b - a > 2 or (b - a == 2 and text[a] == text[a + 1]):
+        return False  # a repeated call (欸欸) or a longer run stays an interjection
+    if not all(ch in _PARTICLE_SET for ch in text[a:b]):
+        return False
+    k = a
+    while k > 0 and text[k - 1] in " \t":
+        k -= 1
+    if k == 0:
+        return False
+    prev = text[k - 1]
+    return prev in _CLOSERS or (k < a and prev.isascii() and prev.isalnum())
+
+
 def _after_host(text: str, a: int) -> bool:
     """Tell whether `a` follows a short answer that opens its clause (好|啦好啦)."""
     for host in HOSTS:
@@ -154,11 +179,17 @@ def _after_host(text: str, a: int) -> bool:
     return False
 
 
-def _read_run(
-    text: str, s: int, e: int, particles: list[Span], interjections: dict[int, str]
-) -> None:
-    """Classify one run of candidate characters text[s:e]."""
-    # 1. Trap words and laughter are taken out; laughter is an interjection.
+# Any trap word, for the fast path of a one-character run (most runs): one C-level search tells
+# that no trap word reaches it, and the run is free without a look at each trap.
+_ANY_TRAP = re.compile("|".join(re.escape(trap.word) for trap in sorted(TRAPS, key=lambda t: -len(t.word))))
+_TRAP_REACH = max(len(trap.word) for trap in TRAPS) - 1
+_ONE_FREE = (True,)
+
+
+def _take_out_traps(text: str, s: int, e: int, interjections: dict[int, str]) -> Sequence[bool]:
+    """Mark trap words and laughter in text[s:e] as taken (False); laughter is an interjection."""
+    if e - s == 1 and not _ANY_TRAP.search(text, max(0, s - _TRAP_REACH), e + _TRAP_REACH):
+        return _ONE_FREE  # one character is never laughter, and no trap word reaches it
     free = [True] * (e - s)
     p = s
     while p < e:
@@ -183,7 +214,15 @@ def _read_run(
             p = end
             continue
         p += 1
-    # 2. What is left splits into pieces; each is read by where it stands in its clause.
+    return free
+
+
+def _read_run(
+    text: str, s: int, e: int, particles: list[tuple[str, int]], interjections: dict[int, str]
+) -> None:
+    """Classify one run of candidate characters text[s:e] into (text, offset) spans."""
+    free = _take_out_traps(text, s, e, interjections)
+    # What is left splits into pieces; each is read by where it stands in its clause.
     p = s
     while p < e:
         if not free[p - s]:
@@ -196,6 +235,9 @@ def _read_run(
         opens = _opens_clause(text, a)
         closes = _ends_clause(text, b)
         if opens:
+            if closes and ends_words_before(text, a, b):
+                particles.extend((text[q], q) for q in range(a, b))  # 要 800 喔, 「1234」喔？
+                continue
             if closes:
                 interjections[a] = text[a:b]  # a whole clause: 「欸，」「蛤？」「喔喔～」
                 continue
@@ -210,9 +252,9 @@ def _read_run(
             if phrase:
                 interjections[b - len(phrase)] = phrase
             else:
-                particles.extend(Span(text[q], q) for q in range(a, b) if text[q] in _PARTICLE_SET)
+                particles.extend((text[q], q) for q in range(a, b) if text[q] in _PARTICLE_SET)
         elif _after_host(text, a):
-            particles.extend(Span(text[q], q) for q in range(a, b) if text[q] in _PARTICLE_SET)
+            particles.extend((text[q], q) for q in range(a, b) if text[q] in _PARTICLE_SET)
 
 
 _TERMS: dict[str, tuple[str, Term]] = {term.word: ("marker", term) for term in MARKERS}
@@ -242,19 +284,16 @@ def find_terms(text: str) -> tuple[tuple[Span, ...], tuple[Span, ...]]:
 
 
 def annotate_line(text: str) -> Style:
-    """Annotate one line with the lexicon rules."""
-    particles: list[Span] = []
+    """Annotate one line with the lexicon rules, each particle and interjection with its function."""
+    particles: list[tuple[str, int]] = []
     interjections: dict[int, str] = {}
     for m in _RUN.finditer(text):
         _read_run(text, m.start(), m.end(), particles, interjections)
     markers, mainland = find_terms(text)
-    return Style(
-        particles=tuple(particles),
-        interjections=tuple(Span(word, offset) for offset, word in sorted(interjections.items())),
-        markers=markers,
-        mainland_terms=mainland,
-        length=len(text),
-    )
+    if not particles and not interjections:
+        return Style(markers=markers, mainland_terms=mainland, length=len(text))
+    found, opening = function_spans(text, particles, [(word, offset) for offset, word in sorted(interjections.items())])
+    return Style(found, opening, markers, mainland, len(text))
 
 
 class LexiconAnnotator:

@@ -1,8 +1,8 @@
 """Style statistics of a build, for the dataset card and the build report.
 
-`StyleStats` keeps counters only (keyed by particle, marker and Mainland term, all from bounded
-lists, and the two registers), so memory does not grow with the number of lines. Add each pair's style once per split
-(not once per record: a pair feeds several recipes).
+`StyleStats` keeps counters only (keyed by particle, particle and function, marker and Mainland
+term, all from bounded lists, and the two registers), so memory does not grow with the number of
+lines. Add each pair's style once per split (not once per record: a pair feeds several recipes).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from xml.sax.saxutils import escape
 
+from builder.annotate.functions import FUNCTIONS
 from builder.annotate.lexicon import PARTICLES
 from builder.quality.register import CASUAL_THRESHOLD
 from builder.types import Style
@@ -33,6 +34,7 @@ class _Split:
     formal: int = 0
     by_particle: Counter[str] = field(default_factory=Counter)
     lines_by_particle: Counter[str] = field(default_factory=Counter)
+    by_function: Counter[tuple[str, str]] = field(default_factory=Counter)  # (particle, function)
     markers: Counter[str] = field(default_factory=Counter)
     mainland: Counter[str] = field(default_factory=Counter)
 
@@ -47,6 +49,7 @@ class _Split:
         self.formal += other.formal
         self.by_particle.update(other.by_particle)
         self.lines_by_particle.update(other.lines_by_particle)
+        self.by_function.update(other.by_function)
         self.markers.update(other.markers)
         self.mainland.update(other.mainland)
 
@@ -58,6 +61,36 @@ def _pct(part: int, whole: int) -> float:
 def _ranked(counter: Counter[str]) -> list[tuple[str, int]]:
     """Sort by count, then by inventory order (particles) or by text: deterministic."""
     return sorted(counter.items(), key=lambda kv: (-kv[1], _ORDER.get(kv[0], len(_ORDER)), kv[0]))
+
+
+_FUNCTION_ORDER = {f: k for k, f in enumerate(FUNCTIONS)}
+
+
+def _function_order(function: str) -> tuple[int, str]:
+    """The twelve in FUNCTIONS order; "" (a span without one) and anything else after them."""
+    return _FUNCTION_ORDER.get(function, len(_FUNCTION_ORDER)), function
+
+
+def _functions_by_particle(c: _Split) -> dict[str, dict[str, int]]:
+    """{particle: {function: n}}, particles by count as elsewhere, functions in FUNCTIONS order."""
+    table: dict[str, dict[str, int]] = {}
+    for particle, _ in _ranked(c.by_particle):
+        row = {f: n for (p, f), n in c.by_function.items() if p == particle}
+        table[particle] = {f or "(none)": row[f] for f in sorted(row, key=_function_order)}
+    return table
+
+
+def _function_table(c: _Split) -> str:
+    """A particle x function table: a row per particle seen, a column per function used, with totals."""
+    used = sorted({f for _, f in c.by_function}, key=_function_order)
+    if not used:
+        return "(no particles)"
+    out = ["| particle | " + " | ".join(f or "(none)" for f in used) + " | total |",
+           "|---|" + "---:|" * (len(used) + 1)]
+    for particle, n in _ranked(c.by_particle):
+        cells = [c.by_function.get((particle, f), 0) for f in used]
+        out.append(f"| {particle} | " + " | ".join(f"{k:,}" if k else "·" for k in cells) + f" | {n:,} |")
+    return "\n".join(out)
 
 
 class StyleStats:
@@ -79,6 +112,7 @@ class StyleStats:
             counts.particles += len(style.particles)
             counts.by_particle.update(span.text for span in style.particles)
             counts.lines_by_particle.update({span.text for span in style.particles})
+            counts.by_function.update((span.text, span.function) for span in style.particles)
         counts.interjections += len(style.interjections)
         if style.casual >= CASUAL_THRESHOLD:
             counts.casual += 1
@@ -128,6 +162,7 @@ class StyleStats:
             **split_dict(total),
             "particle_counts": dict(_ranked(total.by_particle)),
             "lines_by_particle": dict(_ranked(total.lines_by_particle)),
+            "particle_functions": _functions_by_particle(total),
             "top_markers": [[word, n] for word, n in _ranked(total.markers)[: self.top_markers]],
             "mainland_terms": dict(_ranked(total.mainland)),
             "splits": {split: split_dict(c) for split, c in self._splits.items()},
@@ -164,7 +199,10 @@ class StyleStats:
                 f"| {density:.2f} | {per_line:.2f} |"
             )
         out += ["", *self._register_markdown(), "",
-                f"Top colloquial markers (of {sum(total.markers.values()):,} found):", ""]
+                "What each particle does in its line, as the annotator reads it (the twelve functions "
+                "are described in twcasual's docs/annotation.md):", "",
+                _function_table(total)]
+        out += ["", f"Top colloquial markers (of {sum(total.markers.values()):,} found):", ""]
         top = _ranked(total.markers)[: self.top_markers]
         out += [f"- {word}: {n:,}" for word, n in top] or ["- (none)"]
         out.append("")

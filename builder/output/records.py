@@ -18,7 +18,8 @@ from builder.types import Example, Pair, Record, Span, Style
 __all__ = ["PAIR_COLUMNS", "RECORD_COLUMNS", "SCHEMA", "examples_table", "pairs_table", "records_to_table",
            "with_pairs"]
 
-_SPANS = pa.list_(pa.struct([("text", pa.string()), ("offset", pa.int32())]))
+# function: what a particle or interjection does in the line ("" for markers and Mainland terms)
+_SPANS = pa.list_(pa.struct([("text", pa.string()), ("offset", pa.int32()), ("function", pa.string())]))
 
 SCHEMA = pa.schema(
     [
@@ -51,18 +52,20 @@ SCHEMA = pa.schema(
 
 
 def _span_array(groups: Sequence[Sequence[Span]]) -> pa.Array:
-    """A list<struct<text, offset>> column from one group of spans per row, built from flat
-    arrays (no dict per span)."""
+    """A list<struct<text, offset, function>> column from one group of spans per row, built from
+    flat arrays (no dict per span)."""
     texts: list[str] = []
     offsets: list[int] = []
+    functions: list[str] = []
     bounds = [0]
     for spans in groups:
         for span in spans:
             texts.append(span.text)
             offsets.append(span.offset)
+            functions.append(span.function)
         bounds.append(len(texts))
     values = pa.StructArray.from_arrays(
-        [pa.array(texts, pa.string()), pa.array(offsets, pa.int32())],
+        [pa.array(texts, pa.string()), pa.array(offsets, pa.int32()), pa.array(functions, pa.string())],
         fields=list(_SPANS.value_type))
     return pa.ListArray.from_arrays(pa.array(bounds, pa.int32()), values, type=_SPANS)
 

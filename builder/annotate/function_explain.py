@@ -1,0 +1,110 @@
+"""Explain what each particle does in one line: a gloss of its function and the clue in the line.
+
+The words are in `builder.annotate.function_glosses`; the function comes from the annotator, the
+clue from the rules (`builder.annotate.functions`).
+
+    explain_span("不好意思啦，我今天沒辦法去", "啦", 4, "soften", "zh", ctx.pick)
+    -> "把話說得軟一點，不管是拒絕、道歉、請求還是勉強答應。線索：「啦」接在「不好意思」後面，讓道歉聽起來不那麼生硬。"
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from builder.annotate.function_glosses import CLUES, GLOSSES, SPECIFIC
+from builder.annotate.function_rules import Decision
+from builder.annotate.functions import FUNCTIONS, span_clue, span_decisions
+from builder.annotate.glossary import GLOSSARY
+from builder.annotate.rules import is_boundary
+from builder.types import Span
+
+__all__ = ["Pick", "clause_around", "explain_in_line", "explain_span", "gloss"]
+
+# ctx.pick, or any function that picks one of several phrasings
+Pick = Callable[[Sequence[str]], str]
+
+
+def _main_form(particle: str) -> str:
+    entry = GLOSSARY.get(particle)
+    return entry.variant_of or particle if entry else particle
+
+
+def gloss(particle: str, function: str, lang: str, pick: Pick) -> str:
+    """Return one phrasing of what `particle` does with `function` (the particle's own ones included)."""
+    if lang not in ("zh", "en"):
+        raise ValueError(f"lang must be 'zh' or 'en', got {lang!r}")
+    if function not in GLOSSES:
+        raise KeyError(f"unknown function {function!r}. Known: {', '.join(FUNCTIONS)}")
+    specific = SPECIFIC.get((_main_form(particle), function))
+    return pick((specific[lang] if specific else ()) + GLOSSES[function][lang])
+
+
+def explain_span(
+    text: str, span_text: str, offset: int, function: str, lang: str, pick: Pick, decision: Decision | None = None
+) -> str:
+    """Explain the function a particle has at `offset` in `text`, with the clue when the rules agree.
+
+    `decision` is the (function, clue, cue word) that builder.annotate.functions.span_decisions gave this span;
+    without it the span is read again on its own. When the rules reached another function than
+    `function` (another backend decided), the gloss is given without a clue.
+    """
+    decision = decision or span_clue(text, span_text, offset)
+    sentence = gloss(span_text, function, lang, pick)
+    clue = CLUES.get(decision[1]) if decision[0] == function else None
+    if clue is not None and not decision[2] and "{w}" in clue[0]:
+        clue = None  # the rule fired without a cue word to name
+    if clue is None:
+        return sentence + ("。" if lang == "zh" else ".")
+    hint = clue[0 if lang == "zh" else 1].format(p=span_text, w=decision[2])
+    if lang == "zh":
+        return f"{sentence}。線索：{hint}。"
+    return f"{sentence}. Clue: {hint}."
+
+
+_OPENER = {"」": "「", "』": "『", "）": "（", ")": "(", "》": "《", "〉": "〈", "】": "【", "”": "“", "’": "‘"}
+
+
+def _clause_start(text: str, end: int) -> int:
+    """Return where the clause that ends at `end` starts: just after the last boundary before it."""
+    start = end
+    while start > 0 and not is_boundary(text[start - 1]):
+        start -= 1
+    return start
+
+
+# A clause longer than this is quoted from its last _QUOTED characters, after an ellipsis.
+_QUOTED = 12
+
+
+def clause_around(text: str, offset: int, length: int = 1) -> str:
+    """Return the line's own words up to and including the span at `offset`: its clause, cut to twelve characters.
+
+    A particle right after a space or a closing quote (要 800 喔, 「1234」喔) takes the words before
+    that boundary with it, so the quote is never the particle alone.
+    """
+    start = _clause_start(text, offset)
+    if start == offset and start > 0:  # right after a closing quote or a space: reach over it
+        before = text[start - 1]
+        if before in _OPENER:
+            opened = text.rfind(_OPENER[before], 0, start - 1)
+            start = opened if opened >= 0 else start
+        elif before.isspace():
+            start = _clause_start(text, len(text[:start].rstrip()))
+    end = offset + length
+    if end - start > _QUOTED:
+        return "…" + text[end - _QUOTED : end]
+    return text[start:end]
+
+
+def explain_in_line(text: str, particles: Sequence[Span], lang: str, pick: Pick) -> list[tuple[str, str]]:
+    """Return (the clause around it, what it does there) for each particle span of a line.
+
+    The function is the span's own (`Span.function`, from the annotator); a span without one takes
+    the rules' reading. The clue is named when the rules reach the same function.
+    """
+    decisions, _ = span_decisions(text, [(span.text, span.offset) for span in particles], ())
+    return [
+        (clause_around(text, span.offset, len(span.text)),
+         explain_span(text, span.text, span.offset, span.function or decision[0], lang, pick, decision))
+        for span, decision in zip(particles, decisions)
+    ]
