@@ -1,5 +1,8 @@
 """The dataset schema and the Arrow tables of records: pair-side columns joined to record-side ones.
 
+The pair's `license` and `attribution` (its source's terms) and `meta` (its row's other columns, as
+JSON object text) ride with every record made of it.
+
 A recipe's examples become record-side columns (`examples_table`); each pair's texts, provenance
 and style become pair-side columns once (`pairs_table`); `with_pairs` joins the two in the
 dataset's column order. The build and `records_to_table` both go through these functions.
@@ -43,6 +46,9 @@ SCHEMA = pa.schema(
         ("particle_count", pa.int32()),
         ("particle_density", pa.float64()),
         ("extra", pa.string()),
+        ("license", pa.string()),
+        ("attribution", pa.string()),
+        ("meta", pa.string()),
     ]
 )
 
@@ -66,7 +72,7 @@ def _span_array(groups: Sequence[Sequence[Span]]) -> pa.Array:
 
 PAIR_COLUMNS = ("pair_id", "en", "zh", "source_file", "source_en_line", "source_zh_line",
                  "converted_simplified", "particles", "interjections", "markers",
-                 "mainland_terms", "particle_count", "particle_density")
+                 "mainland_terms", "particle_count", "particle_density", "license", "attribution", "meta")
 
 
 _PAIR_SCHEMA = pa.schema([SCHEMA.field(name) for name in PAIR_COLUMNS])
@@ -91,6 +97,9 @@ def pairs_table(pairs: Sequence[Pair]) -> pa.Table:
         "mainland_terms": _span_array([s.mainland_terms for s in styles]),
         "particle_count": pa.array([s.particle_count for s in styles], pa.int32()),
         "particle_density": pa.array([s.particle_density for s in styles], pa.float64()),
+        "license": pa.array([p.license for p in pairs], pa.string()),
+        "attribution": pa.array([p.attribution for p in pairs], pa.string()),
+        "meta": pa.array([p.meta for p in pairs], pa.string()),
     }
     return pa.Table.from_arrays([columns[name] for name in PAIR_COLUMNS], schema=_PAIR_SCHEMA)
 

@@ -10,6 +10,7 @@ because s2twp rewrites a Taiwan writer's own words (消息→訊息, 支持→�
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import unicodedata
 
@@ -27,6 +28,7 @@ __all__ = [
 ]
 
 MAX_WARNINGS = 1000  # warnings kept with their source; the count goes on past it
+_META_NONE = "{}"  # one object for every pair without meta: pickled once per batch
 
 
 def _nfc(text: str) -> str:
@@ -169,4 +171,5 @@ class Normalizer:
             self.warning_count += 1
             if len(self.warnings) < MAX_WARNINGS:
                 self.warnings.append((raw.source, message))
-        return Pair(pair_id(en, zh), en, zh, raw.source, converted_simplified=converted)
+        meta = _META_NONE if not raw.meta else json.dumps(raw.meta, ensure_ascii=False)
+        return Pair(pair_id(en, zh), en, zh, raw.source, converted, None, raw.license, raw.attribution, meta)
