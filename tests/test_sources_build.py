@@ -155,13 +155,18 @@ def test_save_to_disk_folder_is_an_input(tmp_path: Path) -> None:
 
 
 def test_columns_flag_maps_a_csv(tmp_path: Path) -> None:
-    """`--columns` maps a CSV whose columns are in another order; the header is counted, not paired."""
+    """`--columns` maps a CSV whose columns are in another order; the header is counted, not paired; a
+    row over three lines (two quoted fields with a newline) is one pair, its other two lines counted as
+    joined (the report adds up)."""
     rows = "".join(f'"{topic}","{zh}","{en}"\n' for en, zh, topic in OWN)
+    rows += '"poem","今天好熱，\n我們去吃冰吧","It is so hot today;\nlet us go and get shaved ice."\n'
     (tmp_path / "p.csv").write_text("topic,zh_tw,sentence\n" + rows, encoding="utf-8")
     code = main(["build", "--input", str(tmp_path / "p.csv"), "--columns", "en=sentence,zh=zh_tw",
                  "--out", str(tmp_path / "out"), "--quiet", "--no-cache"])
     assert code == 0
     report = json.loads((tmp_path / "out" / "build_report.json").read_text(encoding="utf-8"))
     [f] = report["files"]
-    assert (f["pairs"], f["rejected"], f["columns"]) == (3, {"header": 1}, "en=sentence, zh=zh_tw (mapping)")
-    assert sorted(json.loads(r["meta"])["topic"] for r in _records(tmp_path / "out")) == ["food", "home", "travel"]
+    assert (f["lines"], f["pairs"], f["joined"], f["rejected"]) == (7, 4, 2, {"header": 1})
+    assert f["columns"] == "en=sentence, zh=zh_tw (mapping)"
+    topics = sorted(json.loads(r["meta"])["topic"] for r in _records(tmp_path / "out"))
+    assert topics == ["food", "home", "poem", "travel"]

@@ -20,7 +20,7 @@ import opencc
 from hanzidentifier import helpers as _hanzi
 
 from builder.text.opencc_casual import casual_converter
-from builder.text.spellings import in_context_pattern, trigger_characters
+from builder.text.spellings import IN_CONTEXT_WORDS, in_context_pattern, trigger_characters
 
 __all__ = [
     "BOPOMOFO",
@@ -70,17 +70,32 @@ _SIMPLIFIED_OR_WORD = re.compile(f"{_IN_CONTEXT.pattern}|{_SIMPLIFIED_CHAR.patte
 # Real Taiwan text matches it on about 3 % of lines (交, 表, 包, 松 ...); only those get the word search.
 _QUICK = re.compile("[" + "".join(sorted(_SIMPLIFIED_ONLY | trigger_characters())) + "]")
 _HAN_CHAR = re.compile(f"[{char_class(HAN)}]")
+# Per trigger character, the listed spellings it triggers without their lookarounds: a cheap test
+# that a spelling could match (lookarounds only narrow a match), before the exact search.
+_TRIGGER_CHAR = re.compile("[" + "".join(sorted(trigger_characters())) + "]")
+_LOOKAROUND = re.compile(r"\(\?<?[=!][^()]*\)")
+_BY_TRIGGER = {char: re.compile("|".join(_LOOKAROUND.sub("", word.pattern) for word in IN_CONTEXT_WORDS
+                                         if char in word.trigger))
+               for char in trigger_characters()}
 
 
 def script_evidence(text: str) -> tuple[int, int]:
     """Count (Simplified evidence, Traditional-only characters) in a line; (0, 0) fast for most lines.
 
     Simplified evidence: Simplified-only characters plus listed Simplified spellings
-    (`builder.text.spellings`).
+    (`builder.text.spellings`). Without Simplified evidence the Traditional count is not made: no
+    caller needs it then.
     """
     if text.isascii() or _QUICK.search(text) is None:
         return 0, 0
-    simplified = len(_SIMPLIFIED_CHAR.findall(text)) + len(_IN_CONTEXT.findall(text))
+    simplified = len(_SIMPLIFIED_CHAR.findall(text))
+    # A trigger alone (表 in 表哥, 包 in 包包) is common in Taiwan text: try the few spellings it
+    # triggers before the search over every spelling.
+    present = set(_TRIGGER_CHAR.findall(text))
+    if present and any(_BY_TRIGGER[char].search(text) for char in present):
+        simplified += len(_IN_CONTEXT.findall(text))
+    if simplified == 0:
+        return 0, 0
     return simplified, len(_TRADITIONAL_CHAR.findall(text))
 
 
