@@ -170,3 +170,13 @@ def test_columns_flag_maps_a_csv(tmp_path: Path) -> None:
     assert f["columns"] == "en=sentence, zh=zh_tw (mapping)"
     topics = sorted(json.loads(r["meta"])["topic"] for r in _records(tmp_path / "out"))
     assert topics == ["food", "home", "poem", "travel"]
+
+
+def test_hub_dataset_unreachable_offline_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An hf:// input passes through discovery and the plan untouched (no local path, no hash); offline it
+    fails in one line naming it. (Reading one is tested against a local folder in test_ingest_tables.py.)"""
+    code = main(["build", "--input", "hf://datasets/nobody/none", "--out", str(tmp_path / "out"), "--quiet"])
+    assert code != 0
+    [line] = capsys.readouterr().err.splitlines()
+    assert line.startswith("twcasual: error: hf://datasets/nobody/none: cannot load from the Hub: ")
+    assert not (tmp_path / "out").exists()
