@@ -11,6 +11,8 @@ from typing import Any
 
 from builder.contract.params import check_core, split_table
 from builder.errors import ConfigError
+from builder.ingest.columns import Columns
+from builder.ingest.sources import INPUT_KEYS, MAX_LINE_CHARS, InputSource, input_settings
 from builder.split import DEFAULT_RATIOS
 
 __all__ = ["DEFAULT_CONFIG", "BuildConfig", "RecipeSelection", "config_from_mapping", "config_or_default",
@@ -25,7 +27,7 @@ _SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+
 
 _SECTIONS: dict[str, tuple[str, ...]] = {
     "dataset": ("name", "pretty_name", "version", "license", "description", "repo"),
-    "input": ("paths", "format"),
+    "input": INPUT_KEYS,  # checked by builder.ingest.sources.input_settings
     "annotate": ("backend", "options"),
     "dedup": (),  # checked by DedupSettings.from_mapping
     "filter": (),  # checked by builder.quality.filter_settings.FilterSettings.from_mapping
@@ -50,7 +52,8 @@ class RecipeSelection:
 
 @dataclass(frozen=True)
 class BuildConfig:
-    """Everything a build needs besides the registry. Paths are absolute."""
+    """Everything a build needs besides the registry. Paths are absolute; an input may also be a Hub
+    dataset address (`hf://datasets/org/name`, a string)."""
 
     name: str = "twcasual"
     pretty_name: str = "twcasual: formal English to casual Taiwanese Mandarin"
@@ -58,8 +61,11 @@ class BuildConfig:
     license: str = "cc-by-4.0"
     description: str = ""
     repo: str = ""
-    inputs: tuple[Path, ...] = ()
+    inputs: tuple[Path | str, ...] = ()
     input_format: str = "auto"
+    input_columns: Columns | None = None
+    max_line_chars: int = MAX_LINE_CHARS
+    sources: tuple[InputSource, ...] = ()  # [[input.sources]]: license, attribution, columns per input
     annotate_backend: str = "lexicon"
     annotate_options: Mapping[str, Any] = field(default_factory=dict)
     dedup: Mapping[str, Any] = field(default_factory=dict)
@@ -111,7 +117,7 @@ def config_from_mapping(data: Mapping[str, Any], base: Path, where: str = "confi
             if key not in known:
                 raise ConfigError(f"{where}: unknown key {section}.{key}. Known: {', '.join(known)}")
     dataset = data.get("dataset", {})
-    inputs = data.get("input", {})
+    inputs = input_settings(data.get("input", {}), base, where)
     annotate = data.get("annotate", {})
     split = data.get("split", {})
     export = data.get("export", {})
@@ -136,8 +142,11 @@ def config_from_mapping(data: Mapping[str, Any], base: Path, where: str = "confi
         license=_typed(where, "dataset.license", dataset.get("license", defaults.license), str),
         description=_typed(where, "dataset.description", dataset.get("description", ""), str),
         repo=_typed(where, "dataset.repo", dataset.get("repo", ""), str),
-        inputs=tuple(base / p for p in _typed(where, "input.paths", inputs.get("paths", []), list)),
-        input_format=_typed(where, "input.format", inputs.get("format", "auto"), str),
+        inputs=tuple(p if p.startswith("hf://") else Path(p) for p in inputs.paths),
+        input_format=inputs.format,
+        input_columns=inputs.columns,
+        max_line_chars=inputs.max_line_chars,
+        sources=inputs.sources,
         annotate_backend=_typed(where, "annotate.backend", annotate.get("backend", "lexicon"), str),
         annotate_options=_typed(where, "annotate.options", annotate.get("options", {}), Mapping),
         dedup=dict(data.get("dedup", {})),

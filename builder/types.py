@@ -35,15 +35,23 @@ class Source:
 
 @dataclass(frozen=True, slots=True)
 class RawPair:
-    """An English text and its zh text as read, before normalisation."""
+    """An English text and its zh text as read, before normalisation, with what travels with them.
+
+    `meta`: the row's other columns (name -> text), None when there were none. `attribution`: the
+    row's attribution column, else its source's attribution line. `license`: its source's license,
+    else the dataset's.
+    """
 
     en: str
     zh: str
     source: Source
+    meta: Mapping[str, str] | None = None
+    attribution: str = ""
+    license: str = ""
 
-    def __reduce__(self) -> tuple[type, tuple[str, str, Source]]:
+    def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
         # positional rebuild: raw pairs cross to worker processes by the million (hot path)
-        return (RawPair, (self.en, self.zh, self.source))
+        return (RawPair, (self.en, self.zh, self.source, self.meta, self.attribution, self.license))
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +110,9 @@ class Pair:
     """One formal English line and its casual zh-TW rendering, normalised.
 
     `id` is a content hash of the normalised texts, so it does not depend on input order and
-    stays the same across builds and versions.
+    stays the same across builds and versions. `license` and `attribution` travel with the pair
+    into every record made of it; `meta` holds the row's other columns as JSON object text ("{}"
+    when none).
     """
 
     id: str
@@ -111,14 +121,19 @@ class Pair:
     source: Source
     converted_simplified: bool = False
     style: Style | None = None
+    license: str = ""
+    attribution: str = ""
+    meta: str = "{}"
 
     def with_style(self, style: Style | None) -> Pair:
         """This pair with its style annotation (what `dataclasses.replace` does, several times faster)."""
-        return Pair(self.id, self.en, self.zh, self.source, self.converted_simplified, style)
+        return Pair(self.id, self.en, self.zh, self.source, self.converted_simplified, style, self.license,
+                    self.attribution, self.meta)
 
     def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
         # positional rebuild: much faster than the generic dataclass pickling (spool, workers)
-        return (Pair, (self.id, self.en, self.zh, self.source, self.converted_simplified, self.style))
+        return (Pair, (self.id, self.en, self.zh, self.source, self.converted_simplified, self.style,
+                       self.license, self.attribution, self.meta))
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,3 +15,5 @@ os.environ["HF_DATASETS_DISABLE_PROGRESS_BARS"] = "1"
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 # CLI builds in tests get a private build cache, never the working folder's .twcasual-cache.
 os.environ["TWCASUAL_CACHE_DIR"] = os.path.join(_HF_HOME, "twcasual-cache")
+
+from readcheck import read  # noqa: E402,F401  (the reader tests' fixture; imported after the environment is set)

@@ -23,9 +23,9 @@ __all__ = ["FAULTY_FILES", "RECIPES", "TRIGGER", "build_messy"]
 TRIGGER = "plants"  # the fragile recipe fails on the pair whose English holds this word
 
 _LINES = """\
-夜市今晚人超多，停車位都滿了
 The ferry to Penghu leaves at eight tomorrow.
 明天八點的船去澎湖喔，不要遲到
+夜市今晚人超多，停車位都滿了
 I will bring snacks for the trip.
 Please keep the receipt for the refund.
 收據要留著才能退錢啦

@@ -7,7 +7,7 @@ import pickle
 
 import pytest
 
-from builder.text import normalize
+from builder.text import normalize, script
 from builder.text.normalize import Normalizer, english_warnings, normalize_en, normalize_zh, pair_id, widen_punctuation
 from builder.text.script import Converter, looks_simplified
 from builder.types import Pair, RawPair, SetAside, Source
@@ -15,16 +15,15 @@ from builder.types import Pair, RawPair, SetAside, Source
 SOURCE = Source("news/day1.txt", 3, 4)
 
 
-class _NoOpenCC(Converter):
-    """A converter that fails the test if anything asks OpenCC for help."""
+@pytest.fixture
+def no_opencc(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail the test if anything asks OpenCC for help."""
 
-    __slots__ = ()
+    def refuse(*args: object) -> object:
+        raise AssertionError(f"OpenCC asked for help with {args!r}")
 
-    def to_taiwan(self, text: str) -> str:
-        raise AssertionError(f"s2twp called on {text!r}")
-
-    def simplified_chars(self, text: str) -> str:
-        raise AssertionError(f"s2tw called on {text!r}")
+    monkeypatch.setattr(script, "_opencc", refuse)
+    monkeypatch.setattr(script, "casual_converter", refuse)
 
 
 # --- whitespace and Unicode -----------------------------------------------------------------
@@ -73,11 +72,11 @@ def test_normalize_zh_trims_collapses_and_applies_nfc() -> None:
         ("Nothing Chinese here, really!", "Nothing Chinese here, really!"),
     ],
 )
-def test_half_width_marks_next_to_chinese_become_full_width(raw: str, expected: str) -> None:
+def test_half_width_marks_next_to_chinese_become_full_width(raw: str, expected: str, no_opencc: None) -> None:
     """, : ; ! ? ( ) beside Chinese go full-width; Latin runs, URLs, decimals, code stay."""
     assert widen_punctuation(raw) == expected
     assert len(widen_punctuation(raw)) == len(raw)
-    assert normalize_zh(raw, _NoOpenCC()) == (expected, False)
+    assert normalize_zh(raw, Converter()) == (expected, False)
 
 
 # --- script ---------------------------------------------------------------------------------
@@ -96,9 +95,9 @@ def test_half_width_marks_next_to_chinese_become_full_width(raw: str, expected: 
         "沒問題",
     ],
 )
-def test_traditional_text_is_never_run_through_opencc(text: str) -> None:
+def test_traditional_text_is_never_run_through_opencc(text: str, no_opencc: None) -> None:
     """Traditional (or script-neutral) zh is left as written and never reaches OpenCC."""
-    assert normalize_zh(text, _NoOpenCC()) == (text, False)
+    assert normalize_zh(text, Converter()) == (text, False)
     assert looks_simplified(text) is False
 
 
@@ -135,7 +134,7 @@ def test_looks_simplified_on_mixed_and_non_chinese_text() -> None:
 def test_converter_pickles_for_worker_processes() -> None:
     """A Converter can be sent to another process and still converts."""
     clone = pickle.loads(pickle.dumps(Converter()))
-    assert clone.to_taiwan("软件") == "軟體"
+    assert clone.to_taiwan("软件") == ("軟體", True)
 
 
 # --- English warnings -----------------------------------------------------------------------

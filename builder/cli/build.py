@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from builder.config import BuildConfig
+from builder.ingest.discover import FILE_FORMATS
 
 __all__ = ["add_build_command", "add_cache_options", "run_build"]
 
@@ -28,8 +29,13 @@ def add_build_command(commands: Any) -> None:
     p = commands.add_parser("build", help="build a dataset folder from paired lines")
     p.add_argument("--config", help="build config (default: ./twcasual.toml if present)")
     p.add_argument("--input", action="append", metavar="PATH",
-                   help="input file or folder (repeatable; overrides the config)")
-    p.add_argument("--format", choices=["auto", "lines", "tsv", "jsonl"], help="input format (default: by extension)")
+                   help="input file or folder, or hf://datasets/ORG/NAME (repeatable; overrides the config)")
+    p.add_argument("--format", choices=["auto", *FILE_FORMATS],
+                   help="input format (default: by extension; a .txt is sniffed: TSV if its lines hold tabs)")
+    p.add_argument("--columns", metavar="MAP",
+                   help="which columns hold en, zh and a per-row attribution, by position from 1 or by name: "
+                   "en=1,zh=2,attribution=3 or en=English,zh=Chinese (TSV, CSV, JSONL, Parquet; overrides "
+                   "[input] columns)")
     p.add_argument("--out", default="dist", help="output folder (default: dist)")
     p.add_argument("--force", action="store_true",
                    help="replace --out even when it is not a previous twcasual output")
@@ -52,9 +58,13 @@ def _config(args: argparse.Namespace) -> BuildConfig:
     # --input without --config builds from the defaults, not from ./twcasual.toml
     config = BuildConfig() if args.input and not args.config else config_or_default(args.config)
     if args.input:
-        config = replace(config, inputs=tuple(Path(p) for p in args.input))
+        config = replace(config, inputs=tuple(p if p.startswith("hf://") else Path(p) for p in args.input))
     if args.format:
         config = replace(config, input_format=args.format)
+    if args.columns:
+        from builder.ingest.columns import parse_columns
+
+        config = replace(config, input_columns=parse_columns(args.columns))
     if args.version:
         config = replace(config, version=args.version)
     if args.previous:
@@ -98,6 +108,11 @@ def run_build(args: argparse.Namespace) -> int:
         for split, rows in splits.items():
             per_split[split] = per_split.get(split, 0) + rows
     set_aside = totals["unpaired"] + sum(totals["rejected"].values())
+    skipped = len(result.report.get("skipped_files", []))
+    passed_over = f", {skipped} paths passed over (build_report.json says why)" if skipped else ""
+    warning = result.report.get("sources", {}).get("warning")
+    if warning:
+        print(f"warning: {warning}", file=sys.stderr)
     if result.cache.get("hits", {}).get("output"):
         print("(unchanged inputs and config: output restored from the build cache)", file=sys.stderr)
     for warning in result.report.get("register", {}).get("warnings", []):
@@ -105,7 +120,7 @@ def run_build(args: argparse.Namespace) -> int:
     print(
         f"built {args.out}: {totals['pairs']} pairs from {totals['lines']} lines in {totals['files']} files; "
         f"{set_aside} lines set aside, {sum(totals['pairs_filtered'].values())} pairs filtered, "
-        f"{totals['duplicates']} duplicates dropped; records "
+        f"{totals['duplicates']} duplicates dropped{passed_over}; records "
         + ", ".join(f"{s} {n}" for s, n in sorted(per_split.items()))
     )
     return 0

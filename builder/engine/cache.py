@@ -52,7 +52,7 @@ def code_digest() -> str:
     h = hashlib.sha256(f"{__version__}\n{FORMAT}".encode())
     root = Path(__file__).parent.parent  # builder/
     for path in sorted(root.rglob("*")):
-        if path.is_file() and path.suffix in (".py", ".md", ".json", ".jsonl"):
+        if path.is_file() and path.suffix in (".py", ".md", ".json", ".jsonl", ".txt"):
             h.update(path.relative_to(root).as_posix().encode())
             h.update(path.read_bytes())
     return h.hexdigest()

@@ -1,109 +1,45 @@
-"""Files -> raw (English, zh) pairs, streamed line by line, with every line accounted for.
+"""Files -> raw (English, zh) pairs, streamed, with every line accounted for.
 
-Three formats: paired lines (an English line, then its zh line), TSV (`en<TAB>zh`) and JSONL
-(`{"en": ..., "zh": ...}`). Files are read in binary one line at a time, never whole, so a bad
-line (not UTF-8, a NUL byte) is set aside with its number and the rest of the file still builds.
-
-Accounting, per file: `read_file(f, stats)` fills a `FileStats`; once the iterator is exhausted,
-`stats.lines == stats.lines_per_pair * stats.pairs + stats.unpaired + stats.rejected`.
+Text formats: paired lines (an English line and its zh line, in the order sniffed for the file),
+TSV, CSV and JSONL, read through `builder.ingest.stream.HashedLines` (regular files only, bounded
+memory, hashed from the bytes read). Table formats (Parquet, `datasets` folders, Hub datasets) are
+in `builder.ingest.tables`. A bad line (not UTF-8, a NUL byte, too long) is set aside with its
+number and the rest of the file still builds; the counts in `FileStats` add up once the iterator
+is exhausted (`builder.ingest.inputs`).
 """
 
 from __future__ import annotations
 
-import json
-from collections import Counter
+import csv
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import BinaryIO
-
-import jsonlines
+from functools import partial
 
 from builder.errors import ConfigError, InputError
-from builder.text.language import has_chinese, line_language
+from builder.ingest.columns import ColumnPlan, looks_like_header, plan_columns, with_attribution_guess
+from builder.ingest.inputs import (
+    BYTES_PER_CHAR,
+    FORMATS,
+    LINES_PER_PAIR,
+    MAX_LINE_CHARS,
+    TABLE_FORMATS,
+    FileStats,
+    InputFile,
+    check_pair,
+    set_aside,
+)
+from builder.ingest.json_rows import read_jsonl
+from builder.ingest.stream import HashedLines, file_sha256, open_regular, shown
+from builder.text.language import line_language
 from builder.types import RawPair, SetAside, Source
 
-__all__ = [
-    "EXTENSIONS",
-    "FORMATS",
-    "LINES_PER_PAIR",
-    "REASONS",
-    "REJECTED_REASONS",
-    "UNPAIRED_REASONS",
-    "FileStats",
-    "InputFile",
-    "read_file",
-]
+__all__ = ["input_sha256", "read_file"]
 
-FORMATS = ("lines", "tsv", "jsonl")
-EXTENSIONS = {".txt": "lines", ".tsv": "tsv", ".jsonl": "jsonl"}
-# Lines one pair takes in each format: a report adds up its lines with it from the first batch on.
-LINES_PER_PAIR = {"lines": 2, "tsv": 1, "jsonl": 1}
-
-# Why a line was set aside. The unpaired ones are good lines without a partner; the rest are
-# rejected (the line itself is unusable). The report counts the two kinds separately.
-UNPAIRED_REASONS = frozenset({"unpaired_en", "unpaired_zh"})
-REJECTED_REASONS = frozenset(
-    {
-        "unknown_language",  # no Latin letter and no CJK character (e.g. "2024", "!!!")
-        "not_utf8",
-        "nul_byte",
-        "tsv_columns",  # a TSV row without exactly one tab
-        "tsv_header",  # a first TSV row that reads `en<TAB>zh`
-        "invalid_json",  # not parseable, or not a JSON object
-        "missing_field",  # no "en"/"zh" string in a JSONL object, or an empty field
-        "wrong_language",  # en field not English, or zh field without any Chinese
-    }
-)
-REASONS = UNPAIRED_REASONS | REJECTED_REASONS
-
-_MAX_TEXT = 200  # characters of a set-aside line kept for the report
 _BOM = b"\xef\xbb\xbf"
+Decoded = Iterator[tuple[int, "str | SetAside"]]
 
 
-@dataclass(frozen=True, slots=True)
-class InputFile:
-    """A file to read: where it is, the name outputs use for it, and its format."""
-
-    path: Path
-    name: str
-    format: str
-
-
-@dataclass(slots=True)
-class FileStats:
-    """Per-file counts that `read_file` fills in while it streams; they always add up."""
-
-    name: str = ""
-    lines_per_pair: int = 2
-    lines: int = 0
-    pairs: int = 0
-    reasons: Counter[str] = field(default_factory=Counter)
-
-    @property
-    def unpaired(self) -> int:
-        """Count the lines set aside for want of a partner."""
-        return sum(n for r, n in self.reasons.items() if r in UNPAIRED_REASONS)
-
-    @property
-    def rejected(self) -> int:
-        """Count the lines set aside because they are unusable."""
-        return sum(n for r, n in self.reasons.items() if r not in UNPAIRED_REASONS)
-
-    @property
-    def rejected_by_reason(self) -> dict[str, int]:
-        """Map each rejection reason to its count, sorted by reason."""
-        return {r: n for r, n in sorted(self.reasons.items()) if r not in UNPAIRED_REASONS}
-
-    def adds_up(self) -> bool:
-        """Check lines == lines_per_pair * pairs + unpaired + rejected."""
-        return self.lines == self.lines_per_pair * self.pairs + self.unpaired + self.rejected
-
-
-# --- reading --------------------------------------------------------------------------------
-
-
-def read_file(f: InputFile, stats: FileStats | None = None) -> Iterator[RawPair | SetAside]:
+def read_file(f: InputFile, stats: FileStats | None = None,
+              max_line_chars: int = MAX_LINE_CHARS) -> Iterator[RawPair | SetAside]:
     """Stream one file's pairs and set-aside lines, filling `stats` as it goes."""
     if f.format not in FORMATS:
         raise ConfigError(f"{f.name}: unknown input format {f.format!r}")
@@ -111,147 +47,194 @@ def read_file(f: InputFile, stats: FileStats | None = None) -> Iterator[RawPair 
         stats = FileStats()
     stats.name = f.name
     stats.lines_per_pair = LINES_PER_PAIR[f.format]
-    reader = {"lines": _read_lines, "tsv": _read_tsv, "jsonl": _read_jsonl}[f.format]
-    try:
-        with open(f.path, "rb") as fh:
-            for item in reader(fh, f.name, stats):
-                if isinstance(item, RawPair):
-                    stats.pairs += 1
-                else:
-                    stats.reasons[item.reason] += 1
-                yield item
-    except OSError as exc:
-        raise InputError(f"{f.path}: cannot read: {exc.strerror or exc}") from exc
+    if f.format in TABLE_FORMATS:
+        from builder.ingest.tables import read_table  # pyarrow and datasets load only for table inputs
 
-
-def _set_aside(name: str, line: int, reason: str, text: str | bytes) -> SetAside:
-    if isinstance(text, bytes):
-        text = text.decode("utf-8", "replace")
-    kind = "unpaired" if reason in UNPAIRED_REASONS else "rejected"
-    return SetAside(name, line, reason, text.replace("\x00", "").strip()[:_MAX_TEXT], kind)
-
-
-def _decoded(fh: BinaryIO, name: str, stats: FileStats) -> Iterator[tuple[int, str | SetAside]]:
-    """Yield (line number, text or a SetAside) for each non-blank line, counting it."""
-    for number, raw in enumerate(fh, 1):
-        if number == 1 and raw.startswith(_BOM):
-            raw = raw[len(_BOM) :]
+        yield from _counted(read_table(f, stats, max_line_chars), stats)
+        return
+    reader = {"lines": _read_lines, "tsv": _read_tsv, "csv": partial(_read_csv, max_chars=max_line_chars),
+              "jsonl": read_jsonl}[f.format]
+    fh, info = open_regular(f.path)
+    with fh:
+        lines = HashedLines(fh, f.name, info, BYTES_PER_CHAR * max_line_chars)
         try:
-            text = raw.decode("utf-8").rstrip("\r\n")
-        except UnicodeDecodeError:
-            if raw.strip():
-                stats.lines += 1
-                yield number, _set_aside(name, number, "not_utf8", raw)
-            continue
-        if text.isspace() or not text:  # str.isspace also knows U+3000
-            continue
-        stats.lines += 1
-        if "\x00" in text:
-            yield number, _set_aside(name, number, "nul_byte", text)
+            yield from _counted(reader(_decoded(lines, f.name, stats, max_line_chars), f, stats), stats)
+        except OSError as exc:
+            raise InputError(f"{shown(f.path)}: cannot read: {exc.strerror or exc}") from None
+        stats.sha256, stats.bytes = lines.finish()
+
+
+def input_sha256(f: InputFile) -> str:
+    """The sha256 `read_file` will report for an input, computed before reading it (for cache keys).
+
+    "" for a Hub dataset: nothing local to hash, so nothing about it is cached.
+    """
+    if f.format == "hub":
+        return ""
+    if f.format == "datasets":
+        from builder.ingest.tables import folder_sha256
+
+        return folder_sha256(f.path)
+    return file_sha256(f.path)
+
+
+def _counted(items: Iterator[RawPair | SetAside], stats: FileStats) -> Iterator[RawPair | SetAside]:
+    for item in items:
+        if isinstance(item, RawPair):
+            stats.pairs += 1
         else:
-            yield number, text
+            stats.reasons[item.reason] += 1
+        yield item
 
 
-def _read_lines(fh: BinaryIO, name: str, stats: FileStats) -> Iterator[RawPair | SetAside]:
-    pending: tuple[int, str] | None = None  # the English line waiting for its zh line
-    for number, item in _decoded(fh, name, stats):
+def _decoded(lines: HashedLines, name: str, stats: FileStats, max_chars: int) -> Decoded:
+    """Yield (line number, text or a SetAside) for each non-blank line, counting it."""
+    number = 0
+    for chunk in lines:
+        for raw in chunk:  # a plain list: no generator step per line (hot path)
+            number += 1
+            if raw is None:  # over the byte limit: its bytes were never held together
+                stats.lines += 1
+                yield number, set_aside(name, number, "line_too_long", lines.heads.popleft())
+                continue
+            if number == 1 and raw.startswith(_BOM):
+                raw = raw[len(_BOM) :]
+            try:
+                text = raw.decode("utf-8").rstrip("\r")
+            except UnicodeDecodeError:
+                if raw.strip():
+                    stats.lines += 1
+                    yield number, set_aside(name, number, "not_utf8", raw)
+                continue
+            if text.isspace() or not text:  # str.isspace also knows U+3000
+                continue
+            stats.lines += 1
+            if len(text) > max_chars:
+                yield number, set_aside(name, number, "line_too_long", text)
+            elif "\x00" in text:
+                yield number, set_aside(name, number, "nul_byte", text)
+            else:
+                yield number, text
+
+
+def _read_lines(decoded: Decoded, f: InputFile, stats: FileStats) -> Iterator[RawPair | SetAside]:
+    """Pair each line of the leading language with the next line, when that is of the other one."""
+    name = f.name
+    if f.order == "unclear":  # never pair a line with its neighbour's translation: set all aside
+        for number, item in decoded:
+            yield item if isinstance(item, SetAside) else set_aside(name, number, "pair_order_unclear", item)
+        return
+    first, second = ("zh", "en") if f.order == "zh-en" else ("en", "zh")
+    pending: tuple[int, str] | None = None  # the leading line waiting for its partner
+    for number, item in decoded:
         text = "" if isinstance(item, SetAside) else item.strip()
         language = line_language(text) if text else "bad"
-        if language == "zh" and pending is not None:
-            yield RawPair(en=pending[1], zh=text, source=Source(name, pending[0], number))
+        if language == second and pending is not None:
+            en, zh = (pending, (number, text)) if first == "en" else ((number, text), pending)
+            yield RawPair(en[1], zh[1], Source(name, en[0], zh[0]), None, f.attribution, f.license)
             pending = None
             continue
-        if pending is not None:  # anything but a zh line breaks the pairing
-            yield _set_aside(name, pending[0], "unpaired_en", pending[1])
+        if pending is not None:  # anything but the partner breaks the pairing
+            yield set_aside(name, pending[0], f"unpaired_{first}", pending[1])
             pending = None
         if isinstance(item, SetAside):
             yield item
-        elif language == "en":
+        elif language == first:
             pending = (number, text)
-        elif language == "zh":
-            yield _set_aside(name, number, "unpaired_zh", text)
+        elif language == second:
+            yield set_aside(name, number, f"unpaired_{second}", text)
         else:
-            yield _set_aside(name, number, "unknown_language", text)
+            yield set_aside(name, number, "unknown_language", text)
     if pending is not None:
-        yield _set_aside(name, pending[0], "unpaired_en", pending[1])
+        yield set_aside(name, pending[0], f"unpaired_{first}", pending[1])
 
 
-def _check_fields(name: str, number: int, en: str, zh: str, row: str) -> RawPair | SetAside:
-    if not en or not zh:
-        return _set_aside(name, number, "missing_field", row)
-    # The column says which side is which; only reject what is clearly wrong (swapped columns,
-    # an untranslated zh side), not a zh line that leans on English terms.
-    if line_language(en) != "en" or not has_chinese(zh):
-        return _set_aside(name, number, "wrong_language", row)
-    return RawPair(en=en, zh=zh, source=Source(name, number, number))
+class _Rows:
+    """Turn the cells of TSV/CSV rows into pairs: finds the header and the column plan on row one."""
+
+    def __init__(self, f: InputFile, stats: FileStats, columns_reason: str) -> None:
+        self.f, self.stats, self.columns_reason = f, stats, columns_reason
+        self.plan: ColumnPlan | None = None
+        self.simple = False  # rows of two cells are (en, zh): the caller's fast path
+
+    def item(self, number: int, cells: list[str], row: str) -> RawPair | SetAside:
+        """The pair (or set-aside line) of one row."""
+        plan = self.plan
+        if plan is None:
+            columns = self.f.columns
+            named = columns is not None and not columns.uses_positions
+            header = named or looks_like_header(cells)
+            plan = plan_columns(columns, [c.strip() for c in cells] if header else None, self.f.name)
+            plan = self.plan = plan if header else with_attribution_guess(plan, cells)
+            self.simple = plan.simple
+            self.stats.columns = plan.describe()
+            if header:
+                return set_aside(self.f.name, number, "header", row)
+        if len(cells) < plan.needed:
+            return set_aside(self.f.name, number, self.columns_reason, row)
+        attribution = "" if plan.attribution is None else cells[plan.attribution].strip()
+        return check_pair(self.f, number, cells[plan.en].strip(), cells[plan.zh].strip(), row,
+                          self.stats, plan.meta(cells), attribution)
 
 
-def _read_tsv(fh: BinaryIO, name: str, stats: FileStats) -> Iterator[RawPair | SetAside]:
-    first = True
-    for number, text in _decoded(fh, name, stats):
+def _read_tsv(decoded: Decoded, f: InputFile, stats: FileStats) -> Iterator[RawPair | SetAside]:
+    rows = _Rows(f, stats, "tsv_columns")
+    simple = False
+    for number, text in decoded:
         if isinstance(text, SetAside):
             yield text
-            first = False
             continue
-        columns = text.split("\t")
-        if len(columns) != 2:
-            yield _set_aside(name, number, "tsv_columns", text)
-        elif first and [c.strip().lower() for c in columns] == ["en", "zh"]:
-            yield _set_aside(name, number, "tsv_header", text)
+        cells = text.split("\t")
+        if simple and len(cells) == 2:  # the common shape: no plan to consult (hot path)
+            yield check_pair(f, number, cells[0].strip(), cells[1].strip(), text, stats)
         else:
-            yield _check_fields(name, number, columns[0].strip(), columns[1].strip(), text)
-        first = False
+            yield rows.item(number, cells, text)
+            simple = rows.simple
 
 
-class _NulByteError(ValueError):
-    """Raised inside jsonlines' decoder so that a NUL byte gets its own reason."""
+class _CsvFeed:
+    """Feed decoded lines to csv.reader, noting the first line number and line count of each row."""
+
+    def __init__(self, decoded: Decoded) -> None:
+        self.decoded = decoded
+        self.first = 0
+        self.count = 0
+        self.bad: list[SetAside] = []  # lines set aside while the current row was read
+
+    def __iter__(self) -> Iterator[str]:
+        for number, text in self.decoded:
+            if isinstance(text, SetAside):
+                self.bad.append(text)
+                continue
+            if not self.count:
+                self.first = number
+            self.count += 1
+            yield text + "\n"  # csv keeps newlines inside quoted fields only if the lines end in one
 
 
-def _loads(line: str) -> object:
-    if "\x00" in line:
-        raise _NulByteError("NUL byte")
-    return json.loads(line)
-
-
-class _Numbered:
-    """Feed a binary file to jsonlines, remembering the number of the last line fed."""
-
-    def __init__(self, fh: BinaryIO) -> None:
-        self.fh = fh
-        self.number = 0
-
-    def __iter__(self) -> Iterator[bytes]:
-        for number, raw in enumerate(self.fh, 1):
-            self.number = number
-            yield raw[len(_BOM) :] if number == 1 and raw.startswith(_BOM) else raw
-
-
-def _read_jsonl(fh: BinaryIO, name: str, stats: FileStats) -> Iterator[RawPair | SetAside]:
-    feed = _Numbered(fh)
-    reader = jsonlines.Reader(feed, loads=_loads)
+def _read_csv(decoded: Decoded, f: InputFile, stats: FileStats,
+              max_chars: int = MAX_LINE_CHARS) -> Iterator[RawPair | SetAside]:
+    feed, rows = _CsvFeed(decoded), _Rows(f, stats, "csv_columns")
+    reader = csv.reader(feed, delimiter=f.delimiter or ",")
     while True:
+        feed.count = 0
         try:
-            # jsonlines pulls exactly one non-blank line per read, so feed.number is its number.
-            value = reader.read(skip_empty=True, allow_none=True)
-        except EOFError:
+            cells: list[str] | None = next(reader)
+        except StopIteration:
+            cells = None
+        except csv.Error:
+            cells = []
+        yield from feed.bad
+        feed.bad.clear()
+        if not feed.count:
             return
-        except jsonlines.InvalidLineError as exc:
-            stats.lines += 1
-            reason = _JSON_REASONS.get(type(exc.__cause__), "invalid_json")
-            yield _set_aside(name, feed.number, reason, exc.line)
-            continue
-        stats.lines += 1
-        if not isinstance(value, dict):
-            yield _set_aside(
-                name, feed.number, "invalid_json", json.dumps(value, ensure_ascii=False)
-            )
-            continue
-        en, zh = value.get("en"), value.get("zh")
-        row = f"{en}\t{zh}"
-        if not isinstance(en, str) or not isinstance(zh, str):
-            yield _set_aside(name, feed.number, "missing_field", row)
+        stats.joined += feed.count - 1
+        row = "\t".join(cells) if cells else ""
+        if feed.count > 1 and any(len(cell) > max_chars for cell in cells or ()):  # csv caps a field at 128 K
+            yield set_aside(f.name, feed.first, "line_too_long", row)
+        elif cells:
+            yield rows.item(feed.first, cells, row)
         else:
-            yield _check_fields(name, feed.number, en.strip(), zh.strip(), row)
-
-
-_JSON_REASONS: dict[type, str] = {UnicodeDecodeError: "not_utf8", _NulByteError: "nul_byte"}
+            yield set_aside(f.name, feed.first, "invalid_csv", row)
+        if cells is None:
+            return

@@ -10,6 +10,7 @@ from string import Template
 from huggingface_hub import DatasetCardData
 
 from builder.errors import BuildError
+from builder.ingest.licenses import SourceRow
 from builder.output.layout import ALL_CONFIG
 from builder.quality.register_cues import CASUAL_THRESHOLD
 from builder.split import SPLIT_ORDER, ordered_splits
@@ -48,6 +49,8 @@ class CardInfo:
     style_section: str = ""
     changelog: str = ""
     extra_yaml: Mapping[str, object] = field(default_factory=dict)
+    sources: Sequence[SourceRow] = ()  # every input source with its license, attribution and records
+    license_note: str = ""  # why `license` is `other`: which records carry which license
 
 
 def template_path() -> Path:
@@ -120,6 +123,20 @@ def _empty_note(counts: Mapping[str, Mapping[str, int]]) -> str:
             "cannot be loaded): " + "; ".join(notes) + ".")
 
 
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ") or "-"
+
+
+def _sources_table(rows: Sequence[SourceRow]) -> str:
+    """The sources the records came from, each with its license, attribution line and records."""
+    if not rows:
+        return ""
+    lines = ["| source | license | attribution | files | records |", "|---|---|---|---|---|"]
+    lines += [f"| `{_cell(r.label)}` | `{r.license}` | {_cell(r.attribution)} | {r.files} | {r.records} |"
+              for r in rows]
+    return "\n".join(lines)
+
+
 def _usage(repo: str, configs: Sequence[str], version: str) -> str:
     where = f'"{repo}"' if repo else '"path/to/this/folder"'
     revision = f', revision="v{version}"' if repo else ""
@@ -170,7 +187,8 @@ def render_card(info: CardInfo, template: Path | None = None) -> str:
         "casual_threshold": f"{CASUAL_THRESHOLD:g}",
         "changelog_section": f"## Changes since the previous release\n\n{info.changelog}"
         if info.changelog else "",
-        "license_text": LICENSE_TEXT.get(info.license, f"Released under `{info.license}`."),
+        "license_text": info.license_note or LICENSE_TEXT.get(info.license, f"Released under `{info.license}`."),
+        "sources_table": _sources_table(info.sources) or "The inputs declared no sources.",
     }
     source = (template or template_path()).read_text(encoding="utf-8")
     try:

@@ -1,5 +1,8 @@
 """The dataset schema and the Arrow tables of records: pair-side columns joined to record-side ones.
 
+The pair's `license` and `attribution` (its source's terms) and `meta` (its row's other columns, as
+JSON object text) ride with every record made of it.
+
 A recipe's examples become record-side columns (`examples_table`); each pair's texts, provenance
 and style become pair-side columns once (`pairs_table`); `with_pairs` joins the two in the
 dataset's column order. The build and `records_to_table` both go through these functions.
@@ -47,6 +50,9 @@ SCHEMA = pa.schema(
         ("casual_score", pa.float64()),
         ("register", pa.string()),
         ("extra", pa.string()),
+        ("license", pa.string()),
+        ("attribution", pa.string()),
+        ("meta", pa.string()),
     ]
 )
 
@@ -72,7 +78,8 @@ def _span_array(groups: Sequence[Sequence[Span]]) -> pa.Array:
 
 PAIR_COLUMNS = ("pair_id", "en", "zh", "source_file", "source_en_line", "source_zh_line",
                  "converted_simplified", "particles", "interjections", "markers",
-                 "mainland_terms", "particle_count", "particle_density", "casual_score", "register")
+                 "mainland_terms", "particle_count", "particle_density", "casual_score", "register",
+                 "license", "attribution", "meta")
 
 
 _PAIR_SCHEMA = pa.schema([SCHEMA.field(name) for name in PAIR_COLUMNS])
@@ -98,6 +105,9 @@ def pairs_table(pairs: Sequence[Pair]) -> pa.Table:
         "particle_count": pa.array([s.particle_count for s in styles], pa.int32()),
         "particle_density": pa.array([s.particle_density for s in styles], pa.float64()),
         **_register_columns(styles),
+        "license": pa.array([p.license for p in pairs], pa.string()),
+        "attribution": pa.array([p.attribution for p in pairs], pa.string()),
+        "meta": pa.array([p.meta for p in pairs], pa.string()),
     }
     return pa.Table.from_arrays([columns[name] for name in PAIR_COLUMNS], schema=_PAIR_SCHEMA)
 

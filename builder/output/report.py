@@ -21,7 +21,12 @@ WARNINGS_IN_REPORT = 1000
 class FileReport:
     """Counts for one input file. Lines are non-blank lines read; pairs are those that entered dedup
     (after the normaliser and the bitext filters); `filtered` counts the pairs the filters dropped,
-    by kind; `formal` the pairs whose zh line reads formal."""
+    by kind; `formal` the pairs whose zh line reads formal.
+
+    `read_as` says why the file got its reader (sniffed from its first lines), `columns` which
+    columns were read as what, `swapped` how many rows held English and zh the other way round,
+    `joined` how many lines continued a CSV row (a quoted field over several lines).
+    """
 
     name: str
     format: str
@@ -36,11 +41,16 @@ class FileReport:
     duplicates: int = 0
     converted_simplified: int = 0
     records: int = 0
+    read_as: str = ""
+    columns: str = ""
+    swapped: int = 0
+    joined: int = 0
+    license: str = ""
 
     def check(self) -> None:
         """Raise if the file's lines do not add up (a bug, never bad input)."""
         accounted = (self.lines_per_pair * (self.pairs + sum(self.filtered.values())) + self.unpaired
-                     + sum(self.rejected.values()))
+                     + sum(self.rejected.values()) + self.joined)
         if accounted != self.lines:
             raise BuildError(
                 f"{self.name}: report does not add up: {self.lines} lines read, {accounted} accounted for"
@@ -50,6 +60,9 @@ class FileReport:
         return {
             "file": self.name,
             "format": self.format,
+            "read_as": self.read_as,
+            "columns": self.columns,
+            "license": self.license,
             "sha256": self.sha256,
             "lines": self.lines,
             "pairs": self.pairs,
@@ -57,6 +70,8 @@ class FileReport:
             "rejected": dict(sorted(self.rejected.items())),
             "filtered": dict(sorted(self.filtered.items())),
             "formal": self.formal,
+            "joined": self.joined,
+            "swapped": self.swapped,
             "duplicates": self.duplicates,
             "converted_simplified": self.converted_simplified,
             "records": self.records,
@@ -99,6 +114,8 @@ class BuildReport:
             "unpaired": sum(f.unpaired for f in self.files.values()),
             "rejected": dict(sorted(rejected.items())),
             "pairs_filtered": dict(sorted(filtered.items())),
+            "joined": sum(f.joined for f in self.files.values()),
+            "swapped": sum(f.swapped for f in self.files.values()),
             "duplicates": sum(f.duplicates for f in self.files.values()),
             "converted_simplified": sum(f.converted_simplified for f in self.files.values()),
             "pairs_set_aside": dict(sorted(self.set_aside_pairs.items())),

@@ -23,7 +23,8 @@ WRITE_OPTIONS: dict[str, Any] = {
     "compression_level": 3,
     # Dictionary-encode only the columns that repeat (templates, names, particles): trying it on
     # unique text columns costs time and gives nothing.
-    "use_dictionary": ["recipe", "recipe_version", "instruction", "source_file", "extra",
+    "use_dictionary": ["recipe", "recipe_version", "instruction", "source_file", "extra", "license", "attribution",
+                       "meta",
                        "messages.list.element.role", "particles.list.element.text",
                        "interjections.list.element.text", "markers.list.element.text",
                        "mainland_terms.list.element.text"],

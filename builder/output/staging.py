@@ -133,7 +133,7 @@ def check_target(out: Path, *, inputs: Iterable[Path] = (), force: bool = False)
             raise BuildError(f"{given}: refusing to replace {what} or a folder above it; choose an "
                              "output folder of its own, such as dist")
     for path in inputs:
-        source = Path(os.path.abspath(path)).resolve()
+        source = Path(os.path.realpath(path))  # unlike resolve(), no RuntimeError on a symlink loop
         if _related(real, source):
             where = ("is" if real == source else "is inside" if real.is_relative_to(source)
                      else "holds")

@@ -54,7 +54,8 @@ def build(
     if not config.inputs:
         raise ConfigError("no input: give --input PATH or [input] paths in the config")
     cache_dir = cache_dir or config.cache_dir
-    guarded = [*config.inputs, *([cache_dir] if cache_dir else [])]
+    local = [p for p in config.inputs if isinstance(p, Path)]  # not the hf:// addresses
+    guarded = [*local, *([cache_dir] if cache_dir else [])]
     check_target(out, inputs=guarded, force=force)  # before any work: a refusal costs nothing
     plan = make_plan(config, registry or default_registry(), skip_errors)
     cache = BuildCache(cache_dir)
@@ -64,12 +65,13 @@ def build(
     executor = Executor(config.workers, context)
     try:
         with staged_output(out, inputs=guarded, force=force) as stage:
-            if cache.restore_output(plan.output_key, stage):
+            if plan.output_key and cache.restore_output(plan.output_key, stage):
                 run.restored(stage)
             else:
                 with paused_gc():  # the passes make millions of short-lived, acyclic objects
                     run.execute(stage, executor)
-                cache.store_output(plan.output_key, stage, run.manifest["files"])
+                if plan.output_key:
+                    cache.store_output(plan.output_key, stage, run.manifest["files"])
     finally:
         executor.close()
     return BuildResult(out, run.counts, run.report_dict, run.manifest, run.timings, cache.summary())

@@ -3,7 +3,8 @@ and the manifest, written into the staging folder once every shard is."""
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from collections import Counter
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ from builder.annotate.style_stats import StyleStats
 from builder.dedup.leaks import LeakReport
 from builder.dedup.settings import DedupSettings
 from builder.engine.timing import Timings
+from builder.ingest.licenses import CardLicense, SourceRow, card_license, source_rows
 from builder.output.card import CardInfo, render_card
 from builder.output.exports import write_exports
 from builder.output.funnel import render_funnel
@@ -64,7 +66,9 @@ def finish_output(stage: Path, plan: BuildPlan, report: BuildReport, counts: Cou
     report.sections["dedup"] = dedup_summary
     report.sections["leak_check"] = leak.as_dict()
     report.sections["style"] = style.to_dict()
-    card = render_card(_card_info(plan, report, counts, signature, dedup_summary, leak, style, changelog))
+    sources, terms = licenses(plan, report)
+    info = _card_info(plan, report, counts, signature, dedup_summary, leak, style, changelog)
+    card = render_card(replace(info, license=terms.value, license_note=terms.explanation, sources=sources))
     (stage / CARD).write_text(card, encoding="utf-8")
     report_dict = report.to_dict(counts)
     write_json(stage / REPORT, report_dict)
@@ -78,6 +82,21 @@ def finish_output(stage: Path, plan: BuildPlan, report: BuildReport, counts: Cou
         extra={"changelog": changelog.to_dict()},
     )
     return report_dict, manifest
+
+
+def licenses(plan: BuildPlan, report: BuildReport) -> tuple[list[SourceRow], CardLicense]:
+    """The sources with their records, and the card's license; a ShareAlike mix warns once."""
+    records = {f.name: report.files[f.name].records for f in plan.files}
+    sources = source_rows((f.source, f.license, records[f.name]) for f in plan.files)
+    by_license: Counter[str] = Counter()
+    for f in plan.files:
+        by_license[f.license] += records[f.name]
+    terms = card_license({lic: n for lic, n in by_license.items() if n}, plan.config.license)
+    if terms.warning:
+        report.warn(terms.warning)
+    report.sections["sources"] = {"license": terms.value, "explanation": terms.explanation,
+                                  "warning": terms.warning, "sources": [asdict(row) for row in sources]}
+    return sources, terms
 
 
 def _card_info(plan: BuildPlan, report: BuildReport, counts: Counts, signature: Signature,
@@ -98,7 +117,8 @@ def _card_info(plan: BuildPlan, report: BuildReport, counts: Counts, signature: 
         repo=config.repo,
         input_summary=f"{totals['files']} files, {totals['lines']} lines, "
         f"{totals['pairs']} pairs ({totals['unpaired']} unpaired lines and "
-        f"{sum(totals['rejected'].values())} rejected lines set aside)",
+        f"{sum(totals['rejected'].values())} rejected lines set aside"
+        + (f"; {totals['joined']} lines continued a CSV row" if totals["joined"] else "") + ")",
         converted=totals["converted_simplified"],
         dedup_summary=_dedup_line(dedup_summary, plan.dedup),
         filter_summary=_filter_line(totals["pairs_filtered"], plan),

@@ -16,7 +16,10 @@ from dataclasses import dataclass
 from builder.dedup.fold import SideFeatures, pair_features
 from builder.engine.spool import dump_pairs
 from builder.engine.timing import Timings
-from builder.ingest.readers import FileStats, InputFile, read_file
+from builder.errors import InputError
+from builder.ingest.inputs import FileStats, InputFile
+from builder.ingest.readers import read_file
+from builder.ingest.stream import CHANGED
 from builder.output.report import FileReport
 from builder.pipeline.context import PassContext
 from builder.quality.filters import check_pairs
@@ -44,12 +47,16 @@ class Pass1Result:
 
 
 def read_batches(f: InputFile, batch_size: int, report: FileReport, set_aside: list[SetAside],
-                 timings: Timings) -> Iterator[list[RawPair]]:
-    """Stream one file in batches of raw pairs; account for every line read in `report`."""
+                 timings: Timings, max_line_chars: int, sha256: str = "") -> Iterator[list[RawPair]]:
+    """Stream one file in batches of raw pairs; account for every line read in `report`.
+
+    `sha256` is the hash the build's cache keys were made with: bytes read that hash otherwise mean
+    the file changed since, and the build stops before anything of it is cached.
+    """
     stats = FileStats()
     batch: list[RawPair] = []
     started = time.perf_counter()
-    for item in read_file(f, stats):
+    for item in read_file(f, stats, max_line_chars):
         if isinstance(item, SetAside):
             set_aside.append(item)
             continue
@@ -59,10 +66,14 @@ def read_batches(f: InputFile, batch_size: int, report: FileReport, set_aside: l
             yield batch
             started = time.perf_counter()
             batch = []
+    if sha256 and stats.sha256 != sha256:
+        raise InputError(f"{f.name}: {CHANGED}")
+    report.sha256 = stats.sha256  # the hash of what was built
     report.lines = stats.lines
     report.pairs += stats.pairs  # less the pairs the normaliser refuses, counted as they come back
     report.unpaired = stats.unpaired
     report.rejected.update(stats.rejected_by_reason)
+    report.joined, report.swapped, report.columns = stats.joined, stats.swapped, stats.columns
     timings.add("ingest", time.perf_counter() - started)
     if batch:
         yield batch

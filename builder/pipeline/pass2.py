@@ -130,7 +130,7 @@ def _recipe_tables(context: PassContext, job: Pass2Job, pairs: Sequence[Pair], k
     failures: Failures = {}
     tables = []
     for step, step_key in zip(context.steps, context.step_keys):
-        key = digest(job.batch.key, step_key, keep_key) if context.cache.enabled else None
+        key = digest(job.batch.key, step_key, keep_key) if context.cache.enabled and job.batch.key else None
         table, failed = cached_recipe_table(pairs, kept, step, key, context.cache,
                                             context.skip_errors, timings, measures)
         for offset, failure in failed.items():

@@ -17,9 +17,9 @@ from builder.contract.recipe import Recipe
 from builder.contract.registry import Registry
 from builder.dedup.settings import DedupSettings
 from builder.engine.cache import code_digest, digest
-from builder.errors import ConfigError
+from builder.errors import ConfigError, InputError
 from builder.ingest.discover import Discovery, discover
-from builder.output.manifest import file_sha256
+from builder.ingest.readers import input_sha256
 from builder.quality.filter_settings import FilterSettings
 from builder.release.previous import PreviousRelease, load_previous
 
@@ -37,10 +37,10 @@ class BuildPlan:
     filters: FilterSettings
     previous: PreviousRelease | None
     files: Discovery
-    file_shas: list[str]  # sha256 of each input file
-    file_keys: list[str]  # each input file's pass-1 cache key
+    file_shas: list[str]  # sha256 of each input file ("" for a Hub dataset)
+    file_keys: list[str]  # each input file's pass-1 cache key ("": not cached)
     step_keys: list[str]  # each recipe's records cache key
-    output_key: str  # the whole output's cache key
+    output_key: str  # the whole output's cache key ("": not cached, an input has no hash)
     skip_errors: bool
 
 
@@ -80,17 +80,23 @@ def make_plan(config: BuildConfig, registry: Registry, skip_errors: bool) -> Bui
     dedup = DedupSettings.from_mapping(config.dedup)
     filters = FilterSettings.from_mapping(config.filters)
     previous = load_previous(config.previous) if config.previous else None
-    files = discover(list(config.inputs), config.input_format)
-    file_shas = [file_sha256(f.path) for f in files]
+    files = discover(list(config.inputs), config.input_format, config.input_columns, config.sources,
+                     config.license)
+    if not files and files.skipped:  # a FIFO or a device alone: say so, do not build an empty dataset
+        raise InputError(f"nothing to read: {'; '.join(files.skipped)}")
+    # Hashed before any line is read, for the keys; the reader hashes the bytes it reads again and
+    # the build stops if they differ (the file changed in between).
+    file_shas = [input_sha256(f) for f in files]
     file_keys = [
-        digest("pass1", sha, f.name, f.format, code_digest(), annotator.name,
-               dict(config.annotate_options), asdict(dedup), filters.signature(), config.batch_size)
+        digest("pass1", sha, f.name, f.reading(), config.max_line_chars, code_digest(), annotator.name,
+               dict(config.annotate_options), asdict(dedup), filters.signature(), config.batch_size) if sha else ""
         for sha, f in zip(file_shas, files)
     ]
     step_keys = [recipe_digest(s.recipe, s.params, s.core_values) for s in steps]
     card = [config.name, config.pretty_name, config.version, config.license, config.description,
             config.repo, config.default_config]
     output_key = digest("output", file_keys, step_keys, card, config.ratios, config.formats,
-                        config.shard_rows, previous.signature if previous else "", skip_errors)
+                        config.shard_rows, previous.signature if previous else "", skip_errors) \
+        if all(file_keys) else ""
     return BuildPlan(config, steps, annotator, dedup, filters, previous, files, file_shas, file_keys,
                      step_keys, output_key, skip_errors)

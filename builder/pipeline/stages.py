@@ -33,7 +33,7 @@ from builder.engine.executor import Executor
 from builder.engine.spool import Spool
 from builder.engine.timing import Timings
 from builder.errors import BuildError
-from builder.ingest.readers import LINES_PER_PAIR, InputFile
+from builder.ingest.inputs import LINES_PER_PAIR, InputFile
 from builder.output.layout import MANIFEST, REPORT, SPLITS_FILE
 from builder.output.report import BuildReport, FileReport
 from builder.output.shards import ShardWriter
@@ -139,8 +139,9 @@ class BuildRun:
                 with self.timings.stage("spool"):
                     where = spool.append(part.count, part.pickled)
                 # the pass-1 features travel with the pairs: the leak check reuses them
+                file_key = self.plan.file_keys[index]  # "": not cached, nor are its records
                 batches.append(Batch(index, len(pair_ids), part.count, where, part.features,
-                                     digest("batch", self.plan.file_keys[index], number)))
+                                     digest("batch", file_key, number) if file_key else ""))
                 pair_ids.extend(part.ids)
                 with self.timings.stage("dedup"):
                     dedup.add_features(part.features)
@@ -150,7 +151,7 @@ class BuildRun:
     def _pass1(self, index: int, f: InputFile, executor: Executor[PassContext]) -> Iterator[Pass1Result]:
         """Yield one file's pass-1 batches (cached, or computed and cached) and account for it."""
         key = self.plan.file_keys[index]
-        cached = self.cache.read_pass1(key)
+        cached = self.cache.read_pass1(key) if key else None
         if cached is not None:
             for item in cached:
                 if isinstance(item, _FileDone):
@@ -158,10 +159,12 @@ class BuildRun:
                 else:
                     yield item
             return
-        file_report = FileReport(f.name, f.format, LINES_PER_PAIR[f.format], self.plan.file_shas[index])
+        file_report = FileReport(f.name, f.format, LINES_PER_PAIR[f.format], self.plan.file_shas[index],
+                                 read_as=f.sniffed, license=f.license)
         set_aside: list[SetAside] = []
-        writer = self.cache.write_pass1(key)
-        raw = read_batches(f, self.plan.config.batch_size, file_report, set_aside, self.timings)
+        writer = self.cache.write_pass1(key) if key else None
+        raw = read_batches(f, self.plan.config.batch_size, file_report, set_aside, self.timings,
+                           self.plan.config.max_line_chars, self.plan.file_shas[index])
         try:
             for part in executor.map(annotate_batch, raw):
                 self.timings.merge(part.timings)

@@ -2,19 +2,19 @@
 
 The zh side keeps its length through width normalisation (one character for one), so the
 annotator's character offsets in the normalised text are simple. Simplified Chinese that leaked
-in is converted to Taiwan Traditional; text that is already Traditional is never run through
-OpenCC, because s2twp rewrites a Taiwan writer's own words (消息→訊息, 支持→支援, 台→臺).
+in, by its characters or by its words (什么, 那里), is converted to Taiwan Traditional in context
+(`builder.text.script.to_taiwan`); text that is already Traditional is never run through OpenCC,
+because s2twp rewrites a Taiwan writer's own words (消息→訊息, 支持→支援, 台→臺).
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import unicodedata
 
-import hanzidentifier
-
-from builder.text.script import BOPOMOFO, CJK_PUNCTUATION, FULL_WIDTH_FORMS, HAN, Converter, char_class, script_of
+from builder.text.script import BOPOMOFO, CJK_PUNCTUATION, FULL_WIDTH_FORMS, HAN, Converter, char_class
 from builder.types import Pair, RawPair, SetAside, Source
 
 __all__ = [
@@ -28,6 +28,7 @@ __all__ = [
 ]
 
 MAX_WARNINGS = 1000  # warnings kept with their source; the count goes on past it
+_META_NONE = "{}"  # one object for every pair without meta: pickled once per batch
 
 
 def _nfc(text: str) -> str:
@@ -83,19 +84,9 @@ def widen_punctuation(text: str) -> str:
 
 
 def normalize_zh(text: str, converter: Converter) -> tuple[str, bool]:
-    """Normalise a zh line; return it and whether Simplified characters were converted."""
-    text = _collapse(_nfc(text))
-    verdict, _, distinct = script_of(text)
-    if verdict == hanzidentifier.SIMPLIFIED and distinct >= 2:
-        converted = converter.to_taiwan(text)
-    elif verdict in (hanzidentifier.SIMPLIFIED, hanzidentifier.MIXED):
-        # MIXED: the writer typed some words in Traditional; s2twp would rewrite those too.
-        # One lone Simplified-only character (够, 着) in otherwise shared characters is a
-        # variant slip, not a Simplified line: same treatment, characters only.
-        converted = converter.simplified_chars(text)
-    else:
-        return widen_punctuation(text), False
-    return widen_punctuation(converted), converted != text
+    """Normalise a zh line; return it and whether it was converted from Simplified."""
+    converted, changed = converter.to_taiwan(_collapse(_nfc(text)))
+    return widen_punctuation(converted), changed
 
 
 # --- English --------------------------------------------------------------------------------
@@ -180,4 +171,5 @@ class Normalizer:
             self.warning_count += 1
             if len(self.warnings) < MAX_WARNINGS:
                 self.warnings.append((raw.source, message))
-        return Pair(pair_id(en, zh), en, zh, raw.source, converted_simplified=converted)
+        meta = _META_NONE if not raw.meta else json.dumps(raw.meta, ensure_ascii=False)
+        return Pair(pair_id(en, zh), en, zh, raw.source, converted, None, raw.license, raw.attribution, meta)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from builder.errors import InputError
-from builder.ingest.readers import UNPAIRED_REASONS
+from builder.ingest.inputs import UNPAIRED_REASONS
 from builder.output.inspect.sample import sample_config
 from builder.output.layout import ALL_CONFIG, CARD, CHANGELOG, MANIFEST, REPORT, STYLE_CHART
 from builder.output.staging import is_twcasual_output
