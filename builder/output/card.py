@@ -42,6 +42,7 @@ class CardInfo:
     converted: int = 0
     dedup_summary: str = ""
     leak_summary: str = ""
+    split_summary: str = ""
     style_section: str = ""
     changelog: str = ""
     extra_yaml: Mapping[str, object] = field(default_factory=dict)
@@ -162,6 +163,7 @@ def render_card(info: CardInfo, template: Path | None = None) -> str:
         "converted": str(info.converted),
         "dedup_summary": info.dedup_summary,
         "leak_summary": info.leak_summary,
+        "split_summary": info.split_summary,
         "changelog_section": f"## Changes since the previous release\n\n{info.changelog}"
         if info.changelog else "",
         "license_text": LICENSE_TEXT.get(info.license, f"Released under `{info.license}`."),
