@@ -33,7 +33,7 @@ SPLIT_ORDER = ("train", "validation", "test")
 PRIORITY = ("test", "validation")
 # A group of more kept pairs than this share of the smallest split's expected size goes to train
 # (`[split] large_group`): hashed into a small split it would swing that split's size.
-LARGE_GROUP = 0.1
+LARGE_GROUP = 0.2
 _NAME = re.compile(r"^\w+$", re.ASCII)
 
 

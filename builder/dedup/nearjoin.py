@@ -33,7 +33,7 @@ from builder.dedup.similarity import jaccard
 __all__ = ["DEFAULT_CAP", "NearPairs", "near_pairs"]
 
 _U64 = np.uint64
-DEFAULT_CAP = 32  # rows per prefix fingerprint expanded into candidate pairs
+DEFAULT_CAP = 64  # rows per prefix fingerprint expanded into candidate pairs
 _SAMPLE_ROWS = 20_000  # below about this many rows every row is in the rarity sample
 _CHUNK = 4_000_000  # fingerprints per step: bounds the temporaries
 _SLOT_SHIFT = 8  # 32-bit fingerprint -> one of 2^24 slots of the rarity table
