@@ -111,9 +111,9 @@ def _encode(texts: Sequence[str], tables: _Tables) -> np.ndarray:
     flagged = tables.needs_nfkc[np.minimum(cps, 0x10FFFF)]
     if flagged.any():
         line = np.cumsum(cps == 0) - (cps == 0)
-        bad = set(np.unique(line[flagged]).tolist())
-        fixed = [unicodedata.normalize("NFKC", t) if i in bad else t for i, t in enumerate(texts)]
-        fixed = [t.replace(_SEPARATOR, " ") for t in fixed]
+        fixed = list(texts)
+        for i in np.unique(line[flagged]).tolist():  # only the flagged lines: the rest stay as they are
+            fixed[i] = unicodedata.normalize("NFKC", texts[i]).replace(_SEPARATOR, " ")
         cps = np.frombuffer((_SEPARATOR.join(fixed) + _SEPARATOR).encode("utf-32-le"), np.uint32)
     return cps
 

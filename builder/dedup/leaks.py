@@ -32,7 +32,7 @@ import pyarrow.compute as pc
 from builder.dedup.fold import EN_SALT, ZH_SALT, SideFeatures, select_lines, text_keys
 from builder.dedup.nearjoin import DEFAULT_CAP, near_pairs
 from builder.dedup.settings import DedupSettings
-from builder.text.language import has_chinese
+from builder.text.language import chinese_mask
 
 __all__ = ["Leak", "LeakBatch", "LeakCheck", "LeakReport", "RecordTexts", "leak_batch", "witness_parts"]
 
@@ -93,9 +93,10 @@ def leak_batch(records: Sequence[RecordTexts], start: int, en: pa.Array, zh: pa.
     texts, pair, side, content, witness = [], [], [], [], []
     for part in records:
         number = part.example_numbers()
+        own_en, own_zh = en.take(part.offsets), zh.take(part.offsets)
         for field_, column in ((0, part.inputs), (1, part.outputs)):
-            is_en = pc.equal(column, en.take(part.offsets)).to_numpy(zero_copy_only=False)
-            is_zh = pc.equal(column, zh.take(part.offsets)).to_numpy(zero_copy_only=False)
+            is_en = pc.equal(column, own_en).to_numpy(zero_copy_only=False)
+            is_zh = pc.equal(column, own_zh).to_numpy(zero_copy_only=False)
             kind = np.where(is_en, _EN, np.where(is_zh, _ZH, _NO_SIDE)).astype(np.int8)
             texts.append(column)
             pair.append(part.offsets)
@@ -113,12 +114,11 @@ def leak_batch(records: Sequence[RecordTexts], start: int, en: pa.Array, zh: pa.
     split = split_of_pair[pair_a].astype(np.int64)
     units, first, which = np.unique(ident * 256 + split, return_index=True, return_inverse=True)
     unit_ident = units // 256
-    made_texts = encoded.dictionary.to_pylist()
     keys = np.zeros(units.size, dtype=np.uint64)
     is_side = unit_ident < 2 * len(en)
     side_pair, is_zh_side = unit_ident[is_side] // 2, unit_ident[is_side] % 2 == 1
     keys[is_side] = np.where(is_zh_side, features[1].key[side_pair], features[0].key[side_pair])
-    keys[~is_side] = _made_keys([made_texts[i] for i in (unit_ident[~is_side] - 2 * len(en)).tolist()], settings)
+    keys[~is_side] = _made_keys(encoded.dictionary.take(pa.array(unit_ident[~is_side] - 2 * len(en))), settings)
     lengths, grams = _side_sets(features, side_pair, is_zh_side, is_side)
     return LeakBatch(
         records=int(sum(len(p.offsets) for p in records)), keys=keys, split=(units % 256).astype(np.uint8),
@@ -127,14 +127,14 @@ def leak_batch(records: Sequence[RecordTexts], start: int, en: pa.Array, zh: pa.
         side=is_side, witness=np.concatenate(witness)[first], lengths=lengths, grams=grams)
 
 
-def _made_keys(texts: list[str], settings: DedupSettings) -> np.ndarray:
+def _made_keys(texts: pa.Array, settings: DedupSettings) -> np.ndarray:
     """Folded keys of texts a recipe made: by the zh rules when they hold Chinese, else en."""
     keys = np.zeros(len(texts), dtype=np.uint64)
-    zh = np.array([has_chinese(t) for t in texts], dtype=bool)
+    zh = chinese_mask(texts)
     for is_zh, salt in ((False, EN_SALT), (True, ZH_SALT)):
         rows = np.flatnonzero(zh == is_zh)
         if rows.size:
-            keys[rows] = text_keys([texts[i] for i in rows.tolist()],
+            keys[rows] = text_keys(texts.take(pa.array(rows)).to_pylist(),
                                    is_zh and settings.particle_variants == "duplicate", salt, is_zh)
     return keys
 
@@ -251,16 +251,18 @@ class LeakCheck:
         is_train = (u.split == self.train).astype(np.int64)
         candidates = np.flatnonzero(u.side & (u.keys != 0))
         # one row per (text, train or not); a text on both sides is an exact leak already
-        ident = u.keys[candidates] ^ (is_train[candidates].astype(np.uint64) << np.uint64(63))
-        _, first = np.unique(ident, return_index=True)
-        rows = np.sort(candidates[first])
-        both = np.isin(u.keys[rows], u.keys[rows][is_train[rows] == 0]) & np.isin(
-            u.keys[rows], u.keys[rows][is_train[rows] == 1])
-        rows = rows[~both]
+        order = candidates[np.lexsort((is_train[candidates], u.keys[candidates]))]
+        keys, train = u.keys[order], is_train[order]
+        new_key = np.r_[True, keys[1:] != keys[:-1]] if keys.size else np.zeros(0, bool)
+        starts = np.flatnonzero(new_key)
+        one_sided = np.logical_and.reduceat(train == 1, starts) | np.logical_and.reduceat(train == 0, starts) \
+            if starts.size else np.zeros(0, bool)
+        first = new_key | np.r_[True, train[1:] != train[:-1]] if keys.size else new_key
+        rows = np.sort(order[first & np.repeat(one_sided, np.diff(np.r_[starts, keys.size]))])
         found = near_pairs(offsets, u.grams, rows, self.settings.threshold, side=is_train, cap=self.cap)
         leaks = []
         for a, b, score in zip(found.a.tolist(), found.b.tolist(), found.score.tolist()):
-            held, train = (a, b) if is_train[b] else (b, a)
+            held, kept = (a, b) if is_train[b] else (b, a)
             leaks.append(Leak("near", int(u.witness[held]), self.split_names[int(u.split[held])],
-                              int(u.witness[train]), round(score, 3)))
+                              int(u.witness[kept]), round(score, 3)))
         return leaks, int(rows.size), int(found.cut.size)

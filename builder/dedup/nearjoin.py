@@ -10,7 +10,7 @@ sampling of pairs, no random hash family.
 The order puts rare fingerprints first, so that prefixes hold the n-grams few lines share. Rarity
 is counted exactly on a sample of the rows (those whose smallest fingerprint has its low bits
 zero, so the sample, like everything here, does not depend on input order) and looked up in a
-table of 2^24 slots: a fingerprint whose count, scaled by the sampling rate, exceeds `cap` is
+table of 2^22 slots: a fingerprint whose count, scaled by the sampling rate, exceeds `cap` is
 "frequent" and goes after the rare ones; inside each class the order is the fingerprint value, so
 a row's prefix comes out of its sorted set without a sort. Any fixed order keeps the join exact; rarity makes it cheap.
 
@@ -34,9 +34,9 @@ __all__ = ["DEFAULT_CAP", "NearPairs", "near_pairs"]
 
 _U64 = np.uint64
 DEFAULT_CAP = 64  # rows per prefix fingerprint expanded into candidate pairs
-_SAMPLE_ROWS = 20_000  # below about this many rows every row is in the rarity sample
+_SAMPLE_ROWS = 10_000  # below about this many rows every row is in the rarity sample
 _CHUNK = 4_000_000  # fingerprints per step: bounds the temporaries
-_SLOT_SHIFT = 8  # 32-bit fingerprint -> one of 2^24 slots of the rarity table
+_SLOT_SHIFT = 10  # 32-bit fingerprint -> one of 2^22 slots (4 MB: the lookups stay in cache)
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,8 @@ def _sets(offsets: np.ndarray, grams: np.ndarray, rows: np.ndarray) -> tuple[np.
 def _frequent_slots(offsets: np.ndarray, grams: np.ndarray, rows: np.ndarray, cap: int) -> np.ndarray:
     """A table over fingerprint slots: True where a fingerprint is frequent, i.e. where its count
     in the sample, times the sampling rate, exceeds `cap` (its prefix list would overflow)."""
-    rate = 1 << max(0, min(max(cap // 4, 1), max(rows.size // _SAMPLE_ROWS, 1)).bit_length() - 1)
+    # one row in `rate` (a power of two up to cap / 2, so that "frequent" is still 3 sightings)
+    rate = 1 << max(0, min(max(cap // 2, 1), max(rows.size // _SAMPLE_ROWS, 1)).bit_length() - 1)
     sample = rows[(grams[offsets[rows]] & np.uint32(rate - 1)) == 0]
     values, _, _ = _sets(offsets, grams, sample)
     values = np.sort(values)
@@ -74,29 +75,83 @@ def _frequent_slots(offsets: np.ndarray, grams: np.ndarray, rows: np.ndarray, ca
     return table
 
 
+def _row_chunks(offsets: np.ndarray, rows: np.ndarray) -> list[np.ndarray]:
+    """`rows` (sorted) cut into runs of about _CHUNK fingerprints each: bounds the temporaries."""
+    ends = np.cumsum(offsets[rows + 1] - offsets[rows])
+    bounds = np.searchsorted(ends, np.arange(_CHUNK, int(ends[-1]) if ends.size else 0, _CHUNK), side="right")
+    return [part for part in np.split(rows, bounds) if part.size]
+
+
+def _rare_counts(offsets: np.ndarray, grams: np.ndarray, frequent: np.ndarray) -> np.ndarray:
+    """How many rare fingerprints each row holds (one pass over the sets, in place)."""
+    n_rows = offsets.size - 1
+    counts = np.zeros(n_rows, dtype=np.int64)
+    for part in _row_chunks(offsets, np.arange(n_rows)):
+        lo, hi = offsets[part[0]], offsets[part[-1] + 1]
+        filled = part[offsets[part + 1] > offsets[part]]
+        if filled.size:  # empty rows add nothing, so each sum runs to the next filled row
+            rare = ~frequent[grams[lo:hi] >> _SLOT_SHIFT]
+            counts[filled] = np.add.reduceat(rare.view(np.uint8), offsets[filled] - lo, dtype=np.int32)
+    return counts
+
+
+def _prefix_entries(offsets: np.ndarray, grams: np.ndarray, rows: np.ndarray, frequent: np.ndarray,
+                    length: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The first `length[row]` rare fingerprints of each of `rows`, with their row numbers."""
+    out_g, out_r = [], []
+    for part in _row_chunks(offsets, rows):
+        values, firsts, sizes = _sets(offsets, grams, part)
+        keep = ~frequent[values >> _SLOT_SHIFT]
+        seen = np.cumsum(keep)
+        before = np.r_[0, seen][firsts]
+        keep &= seen - np.repeat(before, sizes) <= np.repeat(length[part], sizes)
+        out_g.append(values[keep])
+        out_r.append(np.repeat(part, sizes)[keep])
+    if not out_g:
+        return np.zeros(0, np.uint32), np.zeros(0, np.int64)
+    return np.concatenate(out_g), np.concatenate(out_r)
+
+
+def _wanted_entries(offsets: np.ndarray, grams: np.ndarray, rows: np.ndarray, frequent: np.ndarray,
+                    wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every rare fingerprint of `rows` that falls in a `wanted` slot, with its row number: one
+    pass over the sets in place (few fingerprints hit, so their rows are found by bisection)."""
+    among = np.zeros(offsets.size - 1, dtype=bool)
+    among[rows] = True
+    usable = wanted & ~frequent
+    out_g, out_r = [], []
+    for part in _row_chunks(offsets, np.arange(offsets.size - 1)):
+        lo, hi = offsets[part[0]], offsets[part[-1] + 1]
+        where = np.flatnonzero(usable[grams[lo:hi] >> _SLOT_SHIFT]) + lo
+        owner = np.searchsorted(offsets, where, side="right") - 1
+        keep = among[owner]
+        out_g.append(grams[where[keep]])
+        out_r.append(owner[keep])
+    if not out_g:
+        return np.zeros(0, np.uint32), np.zeros(0, np.int64)
+    return np.concatenate(out_g), np.concatenate(out_r)
+
+
 def _prefixes(offsets: np.ndarray, grams: np.ndarray, rows: np.ndarray, threshold: float,
               frequent: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Each row's prefix (its first rare fingerprints by value), as fingerprints and row numbers,
-    and the rows whose prefix would reach into the frequent ones (cut)."""
-    out_g, out_r, cut = [], [], []
-    sizes_all = offsets[rows + 1] - offsets[rows]
-    bounds = np.searchsorted(np.cumsum(sizes_all), np.arange(_CHUNK, int(sizes_all.sum()), _CHUNK))
-    for part in np.split(np.arange(rows.size), bounds + 1 if bounds.size else []):
-        if part.size == 0:
-            continue
-        values, firsts, sizes = _sets(offsets, grams, rows[part])
-        rare = ~frequent[values >> _SLOT_SHIFT]
-        seen = np.cumsum(rare)
-        rare_before = np.r_[0, seen][firsts]  # rare fingerprints before each row starts
-        n_rare = np.r_[rare_before[1:], seen[-1]] - rare_before
-        length = sizes - np.ceil(threshold * sizes - 1e-9).astype(np.int64) + 1
-        keep = rare & (seen - np.repeat(rare_before, sizes) <= np.repeat(length, sizes))
-        out_g.append(values[keep])
-        out_r.append(np.repeat(rows[part], sizes)[keep])
-        cut.append(rows[part][n_rare < length])
-    if not out_g:
-        return np.zeros(0, np.uint32), np.zeros(0, np.int64), np.zeros(0, np.int64)
-    return np.concatenate(out_g), np.concatenate(out_r), np.concatenate(cut)
+    and the rows whose prefix would reach into the frequent ones (cut).
+
+    A cut row's prefix holds all its rare fingerprints; only those that some uncut row's prefix
+    holds are kept, since two cut rows are never paired.
+    """
+    sizes = np.diff(offsets)
+    length = sizes - np.ceil(threshold * sizes - 1e-9).astype(np.int64) + 1
+    short = np.zeros(sizes.size, dtype=bool)
+    short[rows] = _rare_counts(offsets, grams, frequent)[rows] < length[rows]
+    live, cut = rows[~short[rows]], rows[short[rows]]
+    if live.size == 0:
+        return np.zeros(0, np.uint32), np.zeros(0, np.int64), cut
+    values, owners = _prefix_entries(offsets, grams, live, frequent, length)
+    wanted = np.zeros(frequent.size, dtype=bool)
+    wanted[values >> _SLOT_SHIFT] = True
+    more_values, more_owners = _wanted_entries(offsets, grams, cut, frequent, wanted)
+    return np.concatenate([values, more_values]), np.concatenate([owners, more_owners]), cut
 
 
 def _candidates(values: np.ndarray, owners: np.ndarray, side: np.ndarray | None, cap: int,
@@ -140,8 +195,8 @@ def near_pairs(offsets: np.ndarray, grams: np.ndarray, rows: np.ndarray, thresho
     values, owners, short = _prefixes(offsets, grams, rows, threshold, frequent)
     is_cut = np.zeros(offsets.size - 1, dtype=bool)
     is_cut[short] = True
-    packed, crowded = _candidates(values, owners, side, cap, is_cut)
-    cut = np.union1d(short, crowded)
+    packed, _ = _candidates(values, owners, side, cap, is_cut)  # marks the crowded rows in is_cut
+    cut = np.flatnonzero(is_cut)
     a = (packed >> _U64(32)).astype(np.int64)
     b = (packed & _U64(0xFFFFFFFF)).astype(np.int64)
     size_a, size_b = offsets[a + 1] - offsets[a], offsets[b + 1] - offsets[b]
