@@ -206,3 +206,30 @@ def test_repeated_prompts_never_sit_in_two_splits(tmp_path: Path) -> None:
     assert groups["large_group_sizes"][0] == 6 and min(groups["large_group_sizes"]) > groups["large_group_limit"]
     assert groups["large_group_examples"][0]["members"][0] == {"en": "Thank you.", "zh": "謝謝"}
     assert result.report["leak_check"]["exact_leaks"] == result.report["leak_check"]["near_leaks"] == 0
+    card = (tmp_path / "out" / "README.md").read_text(encoding="utf-8")
+    assert "too large to hold out" in card and "'Thank you.'" in card
+
+
+def test_a_new_pair_joining_a_train_and_a_test_group_moves_train_pairs_to_test(tmp_path: Path) -> None:
+    """Release 2 adds a pair with the English of a train pair and the zh of a test pair of release
+    1: the joined group stays in test, the old train pairs move to test (never the other way), and
+    the report counts the move."""
+    corpus = write_tsv(tmp_path / "v1.tsv")
+    build(BuildConfig(inputs=(corpus,)), tmp_path / "v1")
+    lines: dict[str, tuple[str, str]] = {}
+    for shard in (tmp_path / "v1" / "en-to-casual").glob("*.parquet"):
+        table = pq.read_table(shard, columns=["en", "zh"]).to_pylist()
+        lines.setdefault(shard.name.split("-")[0], (table[0]["en"], table[0]["zh"]))
+    bridge = (lines["train"][0], lines["test"][1])
+    second = tmp_path / "v2.tsv"
+    second.write_text(corpus.read_text(encoding="utf-8") + f"{bridge[0]}\t{bridge[1]}\n", encoding="utf-8")
+    result = build(BuildConfig(inputs=(second,), previous=str(tmp_path / "v1")), tmp_path / "v2")
+    moved = result.report["split_groups"]["moved_from_previous"]
+    assert moved.get("train->test", 0) >= 1 and not any(how.endswith("->train") for how in moved)
+    v1 = pq.read_table(tmp_path / "v1" / "splits.parquet").to_pydict()
+    v2 = pq.read_table(tmp_path / "v2" / "splits.parquet").to_pydict()
+    before, after = dict(zip(v1["pair_id"], v1["split"])), dict(zip(v2["pair_id"], v2["split"]))
+    changed = {(before[p], after[p]) for p in before if p in after and before[p] != after[p]}
+    assert changed == {("train", "test")}
+    assert sum(1 for p in before if p in after and before[p] != after[p]) == moved["train->test"]
+    assert "changed split" in (tmp_path / "v2" / "README.md").read_text(encoding="utf-8")

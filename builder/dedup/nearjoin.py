@@ -35,7 +35,7 @@ __all__ = ["DEFAULT_CAP", "NearPairs", "near_pairs"]
 _U64 = np.uint64
 DEFAULT_CAP = 64  # rows per prefix fingerprint expanded into candidate pairs
 _SAMPLE_ROWS = 10_000  # below about this many rows every row is in the rarity sample
-_CHUNK = 4_000_000  # fingerprints per step: bounds the temporaries
+_CHUNK = 1_000_000  # fingerprints per step: bounds the temporaries (about 50 MB)
 _SLOT_SHIFT = 10  # 32-bit fingerprint -> one of 2^22 slots (4 MB: the lookups stay in cache)
 
 
