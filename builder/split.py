@@ -51,6 +51,8 @@ def validate_ratios(ratios: Mapping[str, float]) -> dict[str, float]:
     """Check split names (\\w+) and ratios (positive, summing to 1); return them as a dict."""
     if not ratios:
         raise ConfigError("[split] ratios are empty")
+    if len(ratios) > 255:  # the leak check numbers splits in one byte
+        raise ConfigError(f"[split] at most 255 splits, not {len(ratios)}")
     for name, value in ratios.items():
         if not isinstance(name, str) or not _NAME.match(name):
             raise ConfigError(f"[split] split name {name!r} must be letters, digits or _")

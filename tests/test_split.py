@@ -21,6 +21,7 @@ def ids(n: int) -> list[str]:
     {}, {"train": 0.9, "test": 0.2}, {"train": 1.0, "te st": 0.0}, {"train": 0.95, "test": 0.05,
                                                                     "dev": 0.0},
     {"train": -0.1, "test": 1.1}, {"train": "0.9", "test": 0.1}, {"trаin": 0.9, "test": 0.1},
+    {f"s{i}": 1 / 256 for i in range(256)},
 ])
 def test_bad_ratios_are_config_errors(ratios: dict) -> None:
     """Names must be \\w+ (ASCII), ratios positive numbers that add up to 1."""
