@@ -13,7 +13,7 @@ from builder.contract.params import check_core, split_table
 from builder.errors import ConfigError
 from builder.ingest.columns import Columns
 from builder.ingest.sources import INPUT_KEYS, MAX_LINE_CHARS, InputSource, input_settings
-from builder.split import DEFAULT_RATIOS
+from builder.split import DEFAULT_RATIOS, LARGE_GROUP
 
 __all__ = ["DEFAULT_CONFIG", "BuildConfig", "RecipeSelection", "config_from_mapping", "config_or_default",
            "load_config"]
@@ -31,7 +31,7 @@ _SECTIONS: dict[str, tuple[str, ...]] = {
     "annotate": ("backend", "options"),
     "dedup": (),  # checked by DedupSettings.from_mapping
     "filter": (),  # checked by builder.quality.filter_settings.FilterSettings.from_mapping
-    "split": ("ratios", "previous"),
+    "split": ("ratios", "previous", "large_group"),
     "export": ("formats", "shard_rows", "default_config"),
     "build": ("workers", "cache_dir", "batch_size"),
     "recipes": (),
@@ -72,6 +72,7 @@ class BuildConfig:
     filters: Mapping[str, Any] = field(default_factory=dict)  # the [filter] table: bitext filters
     ratios: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_RATIOS))
     previous: str = ""
+    large_group: float = LARGE_GROUP  # share of the smallest split's expected size (builder.split)
     formats: tuple[str, ...] = ("parquet",)
     shard_rows: int = 500_000
     default_config: str = ""
@@ -153,6 +154,7 @@ def config_from_mapping(data: Mapping[str, Any], base: Path, where: str = "confi
         filters=dict(data.get("filter", {})),
         ratios={str(k): float(v) for k, v in ratios.items()},
         previous=_typed(where, "split.previous", split.get("previous", ""), str),
+        large_group=_large_group(where, split.get("large_group", defaults.large_group)),
         formats=formats,
         shard_rows=_positive(where, "export.shard_rows", export.get("shard_rows", defaults.shard_rows)),
         default_config=_typed(where, "export.default_config", export.get("default_config", ""), str),
@@ -182,6 +184,13 @@ def _typed(where: str, key: str, value: Any, kind: type) -> Any:
         kinds = {str: "a string", int: "a whole number", list: "a list", Mapping: "a table"}
         raise ConfigError(f"{where}: {key} must be {kinds.get(kind, kind)}, not {value!r}")
     return value
+
+
+def _large_group(where: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+        raise ConfigError(f"{where}: split.large_group must be a number > 0 (a share of the smallest "
+                          f"split's expected size), not {value!r}")
+    return float(value)
 
 
 def _positive(where: str, key: str, value: Any) -> int:

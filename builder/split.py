@@ -1,9 +1,11 @@
-"""Clusters -> train/validation/test, stable across releases; the split file of a release.
+"""Groups -> train/validation/test, stable across releases; the split file of a release.
 
-A split is chosen per cluster, so every member of a near-duplicate cluster (and every record any
-recipe makes from them) lands in the same split. A cluster seen in the previous release keeps
-that release's split; a cluster of only new pairs is placed by a hash of its smallest pair id,
-which does not depend on input order.
+A split is chosen per group (`builder.dedup.groups`: pairs tied by a shared or near-duplicate side
+or a dedup cluster), so every record any recipe makes from a group lands in one split. A group
+holding a pair of the previous release takes that pair's split (test before validation before
+train when its old pairs disagree); a group too large to place without upsetting the ratios goes
+to train; any other group is placed by a hash of its smallest pair id, which does not depend on
+input order.
 """
 
 from __future__ import annotations
@@ -11,15 +13,17 @@ from __future__ import annotations
 import hashlib
 import re
 from bisect import bisect_right
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from builder.errors import ConfigError, InputError
 
-__all__ = ["DEFAULT_RATIOS", "PRIORITY", "SPLIT_ORDER", "assign_splits", "ordered_splits", "read_previous_splits",
-           "split_sort_key", "validate_ratios", "write_splits"]
+__all__ = ["DEFAULT_RATIOS", "LARGE_GROUP", "PRIORITY", "SPLIT_ORDER", "Placement", "assign_splits", "ordered_splits",
+           "place_groups", "read_previous_splits", "split_sort_key", "train_split", "validate_ratios", "write_splits"]
 
 DEFAULT_RATIOS: Mapping[str, float] = {"train": 0.9, "validation": 0.05, "test": 0.05}
 # How splits are listed (card, exports, changelog): these first, in this order, then others by name.
@@ -27,6 +31,9 @@ SPLIT_ORDER = ("train", "validation", "test")
 # When a cluster's old members were in different splits, the first of these wins, so that
 # adding data never moves an old test or validation item into train.
 PRIORITY = ("test", "validation")
+# A group of more kept pairs than this share of the smallest split's expected size goes to train
+# (`[split] large_group`): hashed into a small split it would swing that split's size.
+LARGE_GROUP = 0.2
 _NAME = re.compile(r"^\w+$", re.ASCII)
 
 
@@ -44,6 +51,8 @@ def validate_ratios(ratios: Mapping[str, float]) -> dict[str, float]:
     """Check split names (\\w+) and ratios (positive, summing to 1); return them as a dict."""
     if not ratios:
         raise ConfigError("[split] ratios are empty")
+    if len(ratios) > 255:  # the leak check numbers splits in one byte
+        raise ConfigError(f"[split] at most 255 splits, not {len(ratios)}")
     for name, value in ratios.items():
         if not isinstance(name, str) or not _NAME.match(name):
             raise ConfigError(f"[split] split name {name!r} must be letters, digits or _")
@@ -68,32 +77,71 @@ def _bucket(key: str, names: list[str], edges: list[float]) -> str:
     return names[min(bisect_right(edges, point), len(names) - 1)]
 
 
-def assign_splits(pair_ids: Sequence[str], cluster: np.ndarray,
-                  ratios: Mapping[str, float] = DEFAULT_RATIOS,
-                  previous: Mapping[str, str] | None = None) -> list[str]:
-    """Give every pair its cluster's split: the previous release's if any member had one, else a
-    hash of the cluster's smallest pair id mapped into the ratio buckets."""
+def train_split(ratios: Mapping[str, float]) -> str:
+    """The split that takes what cannot be held out: "train", or the largest one when none is."""
+    return "train" if "train" in ratios else max(sorted(ratios), key=lambda name: ratios[name])
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Every pair's split, and what the report says about how the groups were placed."""
+
+    splits: list[str]
+    limit: float  # kept pairs above which a group is too large to hash into a split
+    large: list[tuple[int, int]] = field(default_factory=list)  # (group, kept pairs), largest first
+    moved: dict[str, int] = field(default_factory=dict)  # "old->new": previous pairs that moved
+
+    def summary(self) -> dict:
+        """The report's view: the size limit, the large groups and the moves."""
+        return {"large_group_limit": round(self.limit, 3), "large_groups": len(self.large),
+                "large_group_sizes": [size for _, size in self.large[:20]],
+                "moved_from_previous": dict(sorted(self.moved.items()))}
+
+
+def place_groups(pair_ids: Sequence[str], group: np.ndarray, ratios: Mapping[str, float] = DEFAULT_RATIOS,
+                 previous: Mapping[str, str] | None = None, keep: np.ndarray | None = None,
+                 large_group: float = LARGE_GROUP) -> Placement:
+    """Give every pair its group's split: the previous release's if a member had one (test first),
+    train if the group is too large, else a hash of its smallest pair id in the ratio buckets."""
     ratios = validate_ratios(ratios)
-    cluster = np.asarray(cluster, dtype=np.int64)
-    if cluster.shape != (len(pair_ids),):
-        raise ValueError("cluster must have one entry per pair id")
+    group = np.asarray(group, dtype=np.int64)
+    if group.shape != (len(pair_ids),):
+        raise ValueError("group must have one entry per pair id")
+    kept = np.ones(group.size, dtype=bool) if keep is None else np.asarray(keep, dtype=bool)
     names = sorted(ratios)  # bucket order does not depend on the order of the config table
     edges = np.cumsum([ratios[name] for name in names]).tolist()
+    limit = large_group * float(kept.sum()) * min(ratios.values())
+    sizes = np.bincount(group, weights=kept, minlength=group.size) if group.size else np.zeros(0)
     smallest: dict[int, str] = {}
     inherited: dict[int, str] = {}
-    for rep, pid in zip(cluster.tolist(), pair_ids):
+    olds: list[tuple[int, str]] = []  # (pair, split in the previous release)
+    for index, (rep, pid) in enumerate(zip(group.tolist(), pair_ids)):
         if rep not in smallest or pid < smallest[rep]:
             smallest[rep] = pid
         old = previous.get(pid) if previous else None
         if old is not None:
+            olds.append((index, old))
             if old not in ratios:
                 raise ConfigError(f"[split] pair {pid} was in split {old!r} of the previous "
                                   f"release, which this config does not have")
             if rep not in inherited or _rank(old) < _rank(inherited[rep]):
                 inherited[rep] = old
-    chosen = {rep: inherited.get(rep) or _bucket(key, names, edges)
-              for rep, key in smallest.items()}
-    return [chosen[rep] for rep in cluster.tolist()]
+    large = sorted(((rep, int(sizes[rep])) for rep in smallest
+                    if rep not in inherited and sizes[rep] >= 2 and sizes[rep] > limit),
+                   key=lambda item: (-item[1], item[0]))
+    chosen = {rep: _bucket(key, names, edges) for rep, key in smallest.items()}
+    chosen.update({rep: train_split(ratios) for rep, _ in large})
+    chosen.update(inherited)
+    splits = [chosen[rep] for rep in group.tolist()]
+    moved = Counter(f"{old}->{splits[index]}" for index, old in olds if splits[index] != old)
+    return Placement(splits=splits, limit=limit, large=large, moved=dict(moved))
+
+
+def assign_splits(pair_ids: Sequence[str], cluster: np.ndarray,
+                  ratios: Mapping[str, float] = DEFAULT_RATIOS,
+                  previous: Mapping[str, str] | None = None) -> list[str]:
+    """Give every pair its group's split (`place_groups` with every pair kept)."""
+    return place_groups(pair_ids, cluster, ratios, previous).splits
 
 
 def write_splits(path: str | Path, pair_ids: Sequence[str], splits: Sequence[str]) -> None:

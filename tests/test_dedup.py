@@ -8,11 +8,9 @@ import pytest
 from bench.generate import generate
 from builder.dedup.clusters import Deduplicator, components
 from builder.dedup.fold import fold_text
-from builder.dedup.leaks import LeakChecker, zh_rows
 from builder.dedup.settings import DedupSettings
 from builder.errors import ConfigError
 from builder.split import assign_splits
-from builder.text.language import line_language
 
 BASE_EN = "Could you remind Ya-Ting to bring the spare key to the office tomorrow morning?"
 BASE_ZH = "你可以提醒雅婷明天早上把備用鑰匙帶來公司嗎？"
@@ -47,14 +45,6 @@ def test_fold_text_folds_what_does_not_matter(text: str, folded: str) -> None:
 def test_fold_text_keeps_particles_when_asked() -> None:
     """With particle folding off, particles stay in the key."""
     assert fold_text("好啦！走吧", fold_particles=False) == "好啦走吧"
-
-
-def test_leak_check_tells_zh_from_en_by_the_one_language_rule() -> None:
-    """A zh line with English terms is zh; an English line with one place name is en; the leak
-    check decides it with line_language, the rule ingest uses."""
-    texts = ["我用 ChatGPT 寫報告", "Please meet me at 台北車站 tomorrow.", "", "好啊"]
-    assert zh_rows(texts).tolist() == [True, False, False, True]
-    assert zh_rows(texts).tolist() == [line_language(t) == "zh" for t in texts]
 
 
 def test_settings_from_mapping_and_errors() -> None:
@@ -195,7 +185,7 @@ def test_generator_is_reproducible() -> None:
 
 
 def test_correctness_on_synthetic_pairs() -> None:
-    """At 3k synthetic pairs: precision >= 0.99, recall >= 0.98, no leak across splits."""
+    """At 3k synthetic pairs: precision >= 0.99, recall >= 0.98, every cluster in one split."""
     n = 3000
     data = generate(n, seed=21)
     dedup = Deduplicator()
@@ -211,9 +201,5 @@ def test_correctness_on_synthetic_pairs() -> None:
     assert tp / pairs(cluster) >= 0.99
     assert tp / pairs(group) >= 0.98
     splits = assign_splits([f"{i:05d}" for i in range(n)], cluster)
-    checker = LeakChecker()
-    for i in range(n):
-        checker.add(splits[i], "Make this casual.\n\n" + data.en[i], data.zh[i])
-        checker.add(splits[i], "翻成英文：\n\n" + data.zh[i], data.en[i])
-    report = checker.finish()
-    assert report.records == 2 * n and report.leaked_clusters == 0
+    for rep in np.unique(cluster).tolist():
+        assert len({splits[i] for i in np.flatnonzero(cluster == rep).tolist()}) == 1

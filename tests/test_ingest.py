@@ -1,4 +1,4 @@
-"""Ingest: discovery, the three formats, language of a line, and per-file accounting."""
+"""Ingest: discovery, the three formats and per-file accounting (the language of a line: test_language.py)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from builder.errors import ConfigError, InputError
 from builder.ingest.discover import discover
 from builder.ingest.inputs import REASONS, REJECTED_REASONS, UNPAIRED_REASONS, FileStats, InputFile
 from builder.ingest.readers import read_file
-from builder.text.language import line_language
 from builder.types import RawPair, SetAside, Source
 
 EN1 = "The train to Hualien leaves at 7:40 tomorrow morning."
@@ -39,53 +38,6 @@ def _read(tmp_path: Path, data: bytes | str, fmt: str = "lines", name: str = "in
     assert stats.adds_up(), stats
     assert all(a.reason in REASONS for a in aside)
     return pairs, aside, stats
-
-
-# --- line language --------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "我昨天用ChatGPT寫Python的API測試，超方便的啦",
-        "iPhone 15 Pro Max好貴喔",
-        "Google Maps說走路要20分鐘耶",
-        "用Kubernetes部署microservices啦",
-        "Pull request 記得要 review 喔",
-        "這個bug超難debug的",
-        "這個API是for內部用的啦",
-        "這個 feature for 新人 超好用",
-        "今天要meeting to討論的東西超多",
-        "好ㄛ",
-    ],
-)
-def test_zh_lines_full_of_english_terms_are_zh(text: str) -> None:
-    """A zh line stays zh however many English names and terms it carries."""
-    assert line_language(text) == "zh"
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "Meet me at 台北 Main Station at 3 p.m.",
-        "\u201cI\u2019ll be there at 7:30,\u201d she said, \u201cwith 2 friends.\u201d",
-        "The price rose 12.5% to $1,299 (before tax) on 2024-05-01.",
-        "Please ask 王小明 to call me back before noon.",
-        "Ask 王小明 to go.",
-        "Lunch meeting: 林, tomorrow, Taipei Main Station.",
-        "Ms. 林 said that 陳先生 will arrive at 台北車站 tomorrow.",
-        "Caf\u00e9 owners in Tainan open early.",
-    ],
-)
-def test_english_lines_with_quotes_digits_and_names_are_en(text: str) -> None:
-    """Curly quotes, digits, symbols and a CJK name do not make an English line Chinese."""
-    assert line_language(text) == "en"
-
-
-@pytest.mark.parametrize("text", ["2024", "!!! ...", "12:30 - 13:45", "\u3000", "こんにちは"])
-def test_lines_without_letters_or_hanzi_are_unknown(text: str) -> None:
-    """A line with neither Latin letters nor hanzi has no language."""
-    assert line_language(text) == "unknown"
 
 
 # --- paired lines ---------------------------------------------------------------------------

@@ -55,7 +55,18 @@ def test_normalize_zh_trims_collapses_and_applies_nfc() -> None:
         ("真的假的?!", "真的假的？！"),
         ("用ChatGPT,超方便的啦", "用ChatGPT，超方便的啦"),
         ("我今天(禮拜五)要加班", "我今天（禮拜五）要加班"),
-        ("價格(USD)有點貴耶", "價格（USD）有點貴耶"),
+        ("價格(USD)有點貴耶", "價格(USD)有點貴耶"),
+        ("災民先安置在帕盧市 (Palu) 的體育館", "災民先安置在帕盧市 (Palu) 的體育館"),
+        ("志工 Dewi Lestari (35 歲) 正在分送飲水", "志工 Dewi Lestari（35 歲）正在分送飲水"),
+        ("我今天很忙 , 明天再說吧", "我今天很忙，明天再說吧"),
+        ("我今天很忙, 明天再說吧", "我今天很忙，明天再說吧"),
+        ("Kevin, 你今天會來嗎 ?", "Kevin，你今天會來嗎？"),
+        ("會議改到 ( 禮拜三 ) 下午", "會議改到（禮拜三）下午"),
+        ("時間: 10:30", "時間：10:30"),
+        ("好啦 :)", "好啦 :)"),
+        ("(笑) 好啦", "（笑）好啦"),
+        ("3,000元的那個", "3,000元的那個"),
+        ("我們 ，走吧", "我們 ，走吧"),
         ("我買了iPhone(藍色那支)", "我買了iPhone（藍色那支）"),
         ("我覺得還好啦)", "我覺得還好啦）"),
         ("「走啦!」他說", "「走啦！」他說"),
@@ -73,10 +84,55 @@ def test_normalize_zh_trims_collapses_and_applies_nfc() -> None:
     ],
 )
 def test_half_width_marks_next_to_chinese_become_full_width(raw: str, expected: str, no_opencc: None) -> None:
-    """, : ; ! ? ( ) beside Chinese go full-width; Latin runs, URLs, decimals, code stay."""
+    """, : ; ! ? beside Chinese and ( ) around Chinese go full-width, without the spaces beside
+    them; Latin content, URLs, decimals, code, faces and the author's own full-width marks stay."""
     assert widen_punctuation(raw) == expected
-    assert len(widen_punctuation(raw)) == len(raw)
     assert normalize_zh(raw, Converter()) == (expected, False)
+
+
+_PIECES = ("我們", "今天", "好", "35 歲", "帕盧市", "禮拜三", "ㄋㄟ", "Palu", "Dewi", "USD", "iPhone", "f", "x",
+           "35", "10", "3.5", " ", "  ", ",", ":", ";", "!", "?", "(", ")", "(", ")", ":)", ";-)", "^^)",
+           "，", "（", "）", "。", "「", "」", "！", "发现", "这个")
+_FULL = "，：；！？（）"
+
+
+def _spaced_marks(text: str) -> int:
+    """How many times a space sits right beside a full-width mark in `text`."""
+    return sum(1 for i, ch in enumerate(text) if ch in _FULL for j in (i - 1, i + 1)
+               if 0 <= j < len(text) and text[j].isspace())
+
+
+def _lines(count: int, seed: int) -> list[str]:
+    """Random zh-ish lines made of hanzi, Latin words, digits, spaces, faces and marks of both widths."""
+    import random
+
+    rng = random.Random(seed)
+    return ["".join(rng.choice(_PIECES) for _ in range(rng.randint(1, 14))) for _ in range(count)]
+
+
+def test_no_line_gains_a_space_beside_full_width_punctuation() -> None:
+    """Property over 20,000 generated lines: normalisation never leaves a space beside a mark it
+    made full-width (lines typed without full-width marks have none after it), never adds one
+    beside the author's own, changes nothing but marks and spaces, and is idempotent."""
+    half = str.maketrans(_FULL, ",:;!?()")
+    converter = Converter()
+    for line in _lines(20_000, seed=12):
+        typed = " ".join(line.split())  # what normalize_zh hands over: spaces already collapsed
+        out = widen_punctuation(typed)
+        assert _spaced_marks(out) <= _spaced_marks(typed), (typed, out)
+        if not any(ch in _FULL for ch in typed):
+            assert _spaced_marks(out) == 0, (typed, out)
+        assert "".join(out.translate(half).split()) == "".join(typed.translate(half).split())
+        assert widen_punctuation(out) == out, (typed, out)
+    for line in _lines(2_000, seed=13):  # the whole zh path, Simplified conversion included
+        text, _ = normalize_zh(line, converter)
+        assert _spaced_marks(text) <= _spaced_marks(" ".join(line.split())), (line, text)
+
+
+def test_the_property_check_sees_a_space_left_beside_a_mark() -> None:
+    """The property above can fail: the old artefact has spaces beside full-width parentheses."""
+    assert _spaced_marks("Risa Kusuma （35 歲） 正在") == 2
+    assert _spaced_marks(widen_punctuation("Dewi (35 歲) 正在")) == 0
 
 
 # --- script ---------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Splits per cluster, stability across releases, the split file and the leak check."""
+"""Splits per group, stability across releases and the split file (groups, large groups and the
+leak check: test_split_groups.py, test_leaks.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from builder.dedup.leaks import LeakChecker
 from builder.errors import ConfigError, InputError
 from builder.split import DEFAULT_RATIOS, assign_splits, read_previous_splits, validate_ratios, write_splits
 
@@ -21,6 +21,7 @@ def ids(n: int) -> list[str]:
     {}, {"train": 0.9, "test": 0.2}, {"train": 1.0, "te st": 0.0}, {"train": 0.95, "test": 0.05,
                                                                     "dev": 0.0},
     {"train": -0.1, "test": 1.1}, {"train": "0.9", "test": 0.1}, {"trаin": 0.9, "test": 0.1},
+    {f"s{i}": 1 / 256 for i in range(256)},
 ])
 def test_bad_ratios_are_config_errors(ratios: dict) -> None:
     """Names must be \\w+ (ASCII), ratios positive numbers that add up to 1."""
@@ -132,37 +133,3 @@ def test_bad_split_files_are_input_errors(tmp_path: Path) -> None:
     with pytest.raises(InputError) as err:
         read_previous_splits(tmp_path / "junk.parquet")
     assert "\n" not in str(err.value)
-
-
-EN = "Please water the plants on the balcony before you leave for Tainan this weekend."
-ZH = "你週末去台南之前記得幫陽台的植物澆水喔"
-
-
-def test_leak_check_finds_twins_across_splits_and_recipes() -> None:
-    """A near-twin in test of a train record is a leak, also between two recipe shapes."""
-    checker = LeakChecker()
-    checker.add("train", "Say this casually.\n\n" + EN, ZH)
-    checker.add("test", "請翻成英文：\n\n" + ZH.replace("植物", "植栽"), EN)
-    checker.add("train", "Say this casually.\n\nThe noodle shop closes at nine tonight.",
-                "麵店今天九點就關了啦")
-    report = checker.finish()
-    assert (report.records, report.leaked_clusters, report.leaked_records) == (3, 1, 2)
-    assert {s for _, s in report.examples[0]} == {"train", "test"}
-
-
-def test_leak_check_ignores_shared_prompts() -> None:
-    """Different pairs that share an instruction and land in different splits are no leak."""
-    checker = LeakChecker()
-    lines = [("The noodle shop closes at nine tonight.", "麵店今天九點就關了啦"),
-             ("Grandma is making dumplings for everyone on Sunday.",
-              "阿嬤禮拜天要包水餃請大家吃耶"),
-             (EN, ZH)]
-    for i, (en, zh) in enumerate(lines):
-        checker.add(["train", "test", "validation"][i], "Say this casually.\n\n" + en, zh)
-    assert checker.finish().leaked_clusters == 0
-
-
-def test_leak_check_of_nothing() -> None:
-    """An empty build has no leaks."""
-    assert LeakChecker().finish().as_dict() == {"records": 0, "leaked_clusters": 0,
-                                               "leaked_records": 0, "examples": []}

@@ -1,2 +1,3 @@
-"""Dedup: fold lines to keys and n-gram fingerprints, cluster exact and near duplicates, and check
-the final records for leaks between splits. Every stage here keeps integers, never texts."""
+"""Dedup: fold lines to keys and n-gram fingerprints, cluster exact and near duplicates, group the
+pairs that must share a split, and check the written records for leaks between splits. The main
+process keeps integers here, never texts."""

@@ -34,7 +34,7 @@ from builder.dedup.fold import SideFeatures, mix64, pair_features
 from builder.dedup.settings import DedupSettings
 from builder.dedup.similarity import jaccard, lsh_candidates
 
-__all__ = ["KINDS", "DedupResult", "Deduplicator", "anchored_pairs", "components"]
+__all__ = ["KINDS", "DedupResult", "Deduplicator", "SideSets", "anchored_pairs", "components"]
 
 KINDS = ("exact", "particle", "near")  # how a member is tied to its cluster's representative
 
@@ -85,6 +85,15 @@ class DedupResult:
                 "settings": self.settings.signature(), "examples": shown}
 
 
+@dataclass(frozen=True)
+class SideSets:
+    """One side (en or zh) of every pair: loose keys (`SideFeatures.loose_key`) and n-gram sets."""
+
+    key: np.ndarray
+    offsets: np.ndarray
+    grams: np.ndarray
+
+
 @dataclass
 class _Side:
     keys: list[np.ndarray] = field(default_factory=list)
@@ -93,6 +102,7 @@ class _Side:
     particles: list[np.ndarray] = field(default_factory=list)
     lengths: list[np.ndarray] = field(default_factory=list)
     grams: list[np.ndarray] = field(default_factory=list)
+    loose: list[np.ndarray] = field(default_factory=list)
 
     def finish(self) -> tuple[np.ndarray, ...]:
         def cat(parts: list[np.ndarray], dtype: type) -> np.ndarray:
@@ -102,16 +112,19 @@ class _Side:
         offsets = np.zeros(lengths.size + 1, dtype=np.int64)
         np.cumsum(lengths, out=offsets[1:])
         return (cat(self.keys, np.uint64), cat(self.plain, np.uint64), cat(self.sets, np.uint64),
-                cat(self.particles, np.uint64), offsets, cat(self.grams, np.uint32))
+                cat(self.particles, np.uint64), offsets, cat(self.grams, np.uint32),
+                cat(self.loose, np.uint64))
 
 
 class Deduplicator:
-    """Collect pairs batch by batch (integers only), then cluster them in `finish`."""
+    """Collect pairs batch by batch (integers only), then cluster them in `finish`; what the split
+    groups need of each side stays for `take_sides`."""
 
     def __init__(self, settings: DedupSettings | None = None) -> None:
         self.settings = settings or DedupSettings()
         self._sides = {"en": _Side(), "zh": _Side()}
         self._count = 0
+        self._finished: dict[str, SideSets] = {}
 
     def add(self, pair_ids: Sequence[str], en: Sequence[str], zh: Sequence[str]) -> None:
         """Take a batch of normalised pairs, in input order; keep their hashes and n-grams."""
@@ -130,15 +143,22 @@ class Deduplicator:
             side.particles.append(feats.particles)
             side.lengths.append(np.diff(feats.offsets))
             side.grams.append(feats.grams)
+            side.loose.append(feats.loose_key)
         self._count += features[0].key.size
+
+    def take_sides(self) -> dict[str, SideSets]:
+        """Hand over each side's loose keys and n-gram sets, kept by `finish`, and let them go."""
+        sides, self._finished = self._finished, {}
+        return sides
 
     def finish(self) -> DedupResult:
         """Cluster everything added so far and apply the policy."""
         s = self.settings
         n = self._count
-        en_key, en_plain, en_set, _, en_off, en_grams = self._sides["en"].finish()
-        zh_key, zh_plain, zh_set, zh_part, zh_off, zh_grams = self._sides["zh"].finish()
+        en_key, en_plain, en_set, _, en_off, en_grams, en_loose = self._sides["en"].finish()
+        zh_key, zh_plain, zh_set, zh_part, zh_off, zh_grams, zh_loose = self._sides["zh"].finish()
         self._sides = {"en": _Side(), "zh": _Side()}  # free the batches
+        self._finished = {"en": SideSets(en_loose, en_off, en_grams), "zh": SideSets(zh_loose, zh_off, zh_grams)}
         key = mix64(en_key) ^ zh_key
         plain = mix64(en_plain) ^ zh_plain
         order = np.argsort(key, kind="stable")

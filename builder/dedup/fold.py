@@ -31,7 +31,7 @@ from builder.annotate.lexicon import PARTICLES  # what folds away: exactly what 
 from builder.dedup.settings import DedupSettings
 
 __all__ = ["EN_SALT", "ZH_SALT", "SideFeatures", "fold_text", "mix64", "pair_features", "select_lines",
-           "side_features"]
+           "side_features", "text_keys"]
 
 _CLAUSE_BREAKS = ".,;:!?。，、；：！？…‥—―～~\n\r\t"
 KEEP, DROP, BREAK, LINE_END = 0, 1, 2, 3
@@ -111,9 +111,9 @@ def _encode(texts: Sequence[str], tables: _Tables) -> np.ndarray:
     flagged = tables.needs_nfkc[np.minimum(cps, 0x10FFFF)]
     if flagged.any():
         line = np.cumsum(cps == 0) - (cps == 0)
-        bad = set(np.unique(line[flagged]).tolist())
-        fixed = [unicodedata.normalize("NFKC", t) if i in bad else t for i, t in enumerate(texts)]
-        fixed = [t.replace(_SEPARATOR, " ") for t in fixed]
+        fixed = list(texts)
+        for i in np.unique(line[flagged]).tolist():  # only the flagged lines: the rest stay as they are
+            fixed[i] = unicodedata.normalize("NFKC", texts[i]).replace(_SEPARATOR, " ")
         cps = np.frombuffer((_SEPARATOR.join(fixed) + _SEPARATOR).encode("utf-32-le"), np.uint32)
     return cps
 
@@ -128,6 +128,7 @@ class SideFeatures:
     particles: np.ndarray  # uint64 per line: hash of the clause-final particles, 0 for none
     offsets: np.ndarray  # int64, one per line and one more: line i's n-grams start at offsets[i]
     grams: np.ndarray  # uint32: sorted unique n-gram fingerprints per line
+    loose_key: np.ndarray  # uint64 per line: `key` with clause-final particles folded away always
 
 
 def select_lines(feats: SideFeatures, rows: np.ndarray) -> SideFeatures:
@@ -141,7 +142,7 @@ def select_lines(feats: SideFeatures, rows: np.ndarray) -> SideFeatures:
     within = np.arange(offsets[-1], dtype=np.int64) - np.repeat(offsets[:-1], lengths)
     grams = feats.grams[np.repeat(starts, lengths) + within]
     return SideFeatures(feats.key[rows], feats.plain_key[rows], feats.clause_hash[rows],
-                        feats.particles[rows], offsets, grams)
+                        feats.particles[rows], offsets, grams, feats.loose_key[rows])
 
 
 def _line_sums(values: np.ndarray, line: np.ndarray, n_lines: int) -> np.ndarray:
@@ -223,8 +224,15 @@ def side_features(texts: Sequence[str], n: int, fold_particles: bool, salt: int,
     kept = keep & ~final if fold_particles else keep
     plain_vals, plain_line = vals[keep], line_all[keep]
     plain_key = _sequence_key(plain_vals, plain_line, n_lines, salt)
+    loose = keep & ~final
     key = _sequence_key(vals[kept], line_all[kept], n_lines, salt) if fold_particles else \
         plain_key.copy()
+    # The split groups always fold particles (casualize's prompt drops them); 0 for an empty line.
+    if fold_particles or not final.any():  # the en side, and zh with particles folded: the key
+        loose_key = key
+    else:
+        loose_key = _sequence_key(vals[loose], line_all[loose], n_lines, salt)
+        loose_key[np.bincount(line_all[loose], minlength=n_lines) == 0] = 0
     part_line = line_all[final]
     particles = _sequence_key(vals[final], part_line, n_lines, salt ^ 0x5A5A)
     particles[np.bincount(part_line, minlength=n_lines) == 0] = 0
@@ -255,7 +263,18 @@ def side_features(texts: Sequence[str], n: int, fold_particles: bool, salt: int,
     key[empty] = 0
     plain_key[np.bincount(plain_line, minlength=n_lines) == 0] = 0
     return SideFeatures(key=key, plain_key=plain_key, clause_hash=clause_hash, particles=particles,
-                        offsets=offsets, grams=grams)
+                        offsets=offsets, grams=grams, loose_key=loose_key)
+
+
+def text_keys(texts: Sequence[str], fold_particles: bool, salt: int, space_breaks: bool = False) -> np.ndarray:
+    """Only the exact keys (`SideFeatures.key`) of a batch of lines: no n-grams, no clauses."""
+    tables = _tables()
+    cps = _encode(texts, tables)
+    vals, keep, final, line_all, _ = _fold(cps, tables, space_breaks)
+    kept = keep & ~final if fold_particles else keep
+    key = _sequence_key(vals[kept], line_all[kept], len(texts), salt)
+    key[np.bincount(line_all[kept], minlength=len(texts)) == 0] = 0
+    return key
 
 
 def fold_text(text: str, fold_particles: bool = True) -> str:

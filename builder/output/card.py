@@ -46,6 +46,7 @@ class CardInfo:
     leak_summary: str = ""
     filter_summary: str = ""
     funnel: str = ""  # lines -> pairs -> filtered -> duplicates -> register gate -> records
+    split_summary: str = ""
     style_section: str = ""
     changelog: str = ""
     extra_yaml: Mapping[str, object] = field(default_factory=dict)
@@ -185,6 +186,7 @@ def render_card(info: CardInfo, template: Path | None = None) -> str:
         "funnel": info.funnel,
         "filter_summary": info.filter_summary or "not run.",
         "casual_threshold": f"{CASUAL_THRESHOLD:g}",
+        "split_summary": info.split_summary,
         "changelog_section": f"## Changes since the previous release\n\n{info.changelog}"
         if info.changelog else "",
         "license_text": info.license_note or LICENSE_TEXT.get(info.license, f"Released under `{info.license}`."),

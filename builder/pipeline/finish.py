@@ -39,7 +39,8 @@ def build_signature(plan: BuildPlan, report: BuildReport) -> Signature:
         recipe_params={s.recipe.name: {"params": dict(s.params), **s.core_values} for s in steps},
         annotate=plan.annotator.name,
         dedup=asdict(plan.dedup),
-        split={"ratios": dict(config.ratios), "previous": previous.label if previous else ""},
+        split={"ratios": dict(config.ratios), "previous": previous.label if previous else "",
+               "large_group": config.large_group},
         formats=config.formats,
         filters=plan.filters.signature(),
     )
@@ -124,9 +125,11 @@ def _card_info(plan: BuildPlan, report: BuildReport, counts: Counts, signature: 
         filter_summary=_filter_line(totals["pairs_filtered"], plan),
         funnel=render_funnel(totals, report.sections.get("recipes", {}),
                              [(s.recipe.name, s.core_values["min_casual"]) for s in steps]),
-        leak_summary=f"the {leak.records} pairs behind the written records of every "
-        f"recipe were clustered again by the same rules; {leak.leaked_clusters} clusters "
-        "cross splits.",
+        split_summary=_split_line(report.sections.get("split_groups", {})),
+        leak_summary=f"the input and output of all {leak.records} records, in every config, were "
+        f"compared with every train record's: {leak.exact} held-out texts equal a train text and "
+        f"{leak.near} held-out lines are near duplicates of a train line (n-gram Jaccard at least "
+        f"{plan.dedup.threshold:g}; {leak.near_cut} lines only partly searched, see docs/dedup.md).",
         style_section=f"![Particle frequencies]({STYLE_CHART})\n\n" + style.render_markdown(),
         changelog=changelog.to_markdown(level=3) if plan.previous else "",
     )
@@ -137,6 +140,26 @@ def _filter_line(filtered: dict[str, int], plan: BuildPlan) -> str:
     return (f"`{plan.filters.signature()}`; {sum(filtered.values())} pairs dropped"
             + (f" ({found})" if found else "") + ", each listed with its file, line and reason in "
             "`build_report.json`.")
+
+
+def _split_line(summary: dict[str, Any]) -> str:
+    if not summary:
+        return ""
+    large = summary.get("large_groups", 0)
+    text = (f"assigned per group of pairs that share an English or Chinese line (folded), a near-duplicate "
+            f"line or a dedup cluster, so no prompt is in two splits; {summary.get('groups', 0)} groups, "
+            f"{summary.get('groups_of_several', 0)} of several pairs.")
+    if large:
+        example = summary.get("large_group_examples", [{}])[0].get("members", [{}])[0]
+        sizes = ", ".join(str(n) for n in summary.get("large_group_sizes", [])[:5])
+        text += (f" {large} groups were too large to hold out without upsetting the ratios (more than "
+                 f"{summary.get('large_group_limit', 0):g} pairs; sizes {sizes}) and went to train, "
+                 f"e.g. the group of {example.get('en', '')!r} / {example.get('zh', '')!r}.")
+    moved = summary.get("moved_from_previous", {})
+    if moved:
+        text += " Pairs of the previous release that changed split: " + ", ".join(
+            f"{n} {how}" for how, n in moved.items()) + "."
+    return text
 
 
 def _dedup_line(summary: dict[str, Any], settings: DedupSettings) -> str:

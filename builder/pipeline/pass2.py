@@ -1,6 +1,6 @@
 """The second pass: the kept pairs of one spooled batch -> record tables per (config, split), the
-style counts of the pairs and the fingerprints the leak check needs (`records_batch`, in the
-workers).
+style counts of the pairs and the integers the leak check needs of the written records
+(`records_batch`, in the workers).
 
 A pair that any recipe fails on (with skip_errors) makes no record at all. What crosses back to
 the main process is kept small: the worker reads its batch from the spool itself, and its tables
@@ -19,7 +19,7 @@ import pyarrow as pa
 from builder.annotate.style_stats import StyleStats
 from builder.contract.apply import Step
 from builder.contract.params import CORE_KEYS
-from builder.dedup.fold import SideFeatures, select_lines
+from builder.dedup.leaks import LeakBatch, RecordTexts, leak_batch
 from builder.engine.batch import Batch
 from builder.engine.cache import digest
 from builder.engine.counters import Counters
@@ -48,6 +48,7 @@ class Pass2Job:
     keep: np.ndarray
     splits: Sequence[str]
     parcels: str | None = None  # a folder: hand the tables back in files, not through the pipe
+    split_names: tuple[str, ...] = ()  # the build's splits, in the leak check's numbering
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,8 +66,7 @@ class Pass2Result:
 
     packed: Tables | Parcel
     records: int  # records written from the batch, every recipe together
-    leak_splits: list[str]  # split of each pair that made records, for the leak check
-    leak_features: tuple[SideFeatures, SideFeatures] | None  # their (en, zh) fingerprints
+    leak: LeakBatch  # the written records' texts as integers, for the leak check
     style: StyleStats
     timings: Timings
     counters: Counters  # per recipe: PAIR_COUNTS
@@ -97,29 +97,36 @@ def records_batch(context: PassContext, job: Pass2Job) -> Pass2Result:
         tables = _split_tables(context.steps, recipe_tables, pairs, failed, job.splits, made)
         counters = _count_pairs(context.steps, recipe_tables, pairs, kept, failed, measures)
     style = StyleStats()
-    written: list[int] = []
     for offset in kept:
-        if failed[offset]:
-            continue
         pair = pairs[offset]
-        if pair.style is not None:
+        if not failed[offset] and pair.style is not None:
             style.add(pair.style, job.splits[offset])
-        if made[offset]:
-            written.append(offset)
     with timings.stage("leak_check"):
-        # the same texts, fingerprinted by the same rules in pass 1: select, do not recompute
-        rows = np.asarray(written, dtype=np.int64)
-        features = job.batch.features
-        leak_features = (select_lines(features[0], rows), select_lines(features[1], rows)) \
-            if written else None
+        leak = _leak_batch(context, job, pairs, recipe_tables, failed)
     with timings.stage("export"):
         packed = Parcel.pack(tables, job.parcels) if job.parcels and tables else tables
     return Pass2Result(
-        packed=packed, records=int(made.sum()),
-        leak_splits=[job.splits[o] for o in written], leak_features=leak_features,
+        packed=packed, records=int(made.sum()), leak=leak,
         style=style, timings=timings, counters=counters,
         failed=[Failure(pairs[o].source, kind, message) for o, (kind, message) in sorted(failures.items())],
     )
+
+
+def _leak_batch(context: PassContext, job: Pass2Job, pairs: Sequence[Pair], recipe_tables: Sequence[pa.Table],
+                failed: np.ndarray) -> LeakBatch:
+    """The written records (those of pairs no recipe failed on) as the leak check's integers."""
+    texts = []
+    for index, table in enumerate(recipe_tables):
+        offsets = table.column(OFFSET).to_numpy()
+        written = ~failed[offsets]
+        mask = pa.array(written)
+        texts.append(RecordTexts(index, offsets[written], table.column("input").combine_chunks().filter(mask),
+                                 table.column("output").combine_chunks().filter(mask)))
+    number = {name: i for i, name in enumerate(job.split_names or sorted(set(job.splits)))}
+    split_of_pair = np.array([number[s] for s in job.splits], dtype=np.uint8)
+    return leak_batch(texts, job.batch.start, pa.array([p.en for p in pairs], pa.string()),
+                      pa.array([p.zh for p in pairs], pa.string()), split_of_pair, job.batch.features,
+                      context.dedup)
 
 
 def _recipe_tables(context: PassContext, job: Pass2Job, pairs: Sequence[Pair], kept: list[int],

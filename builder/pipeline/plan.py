@@ -95,7 +95,7 @@ def make_plan(config: BuildConfig, registry: Registry, skip_errors: bool) -> Bui
     step_keys = [recipe_digest(s.recipe, s.params, s.core_values) for s in steps]
     card = [config.name, config.pretty_name, config.version, config.license, config.description,
             config.repo, config.default_config]
-    output_key = digest("output", file_keys, step_keys, card, config.ratios, config.formats,
+    output_key = digest("output", file_keys, step_keys, card, config.ratios, config.large_group, config.formats,
                         config.shard_rows, previous.signature if previous else "", skip_errors) \
         if all(file_keys) else ""
     return BuildPlan(config, steps, annotator, dedup, filters, previous, files, file_shas, file_keys,

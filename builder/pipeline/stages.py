@@ -1,12 +1,12 @@
 """The stages of a build, chained in order: the one place that knows every stage.
 
     input files --ingest--> raw pairs --normalise, annotate (workers)--> pairs, spooled in Batches
-        --dedup--> kept pairs --split--> splits --recipes (workers)--> record tables per split
-        --write--> Parquet shards --leak check, exports, card, report, manifest--> OUT
+        --dedup--> kept pairs --split groups, split--> splits --recipes (workers)--> record tables
+        per split --write--> Parquet shards --leak check, exports, card, report, manifest--> OUT
 
 Pass 1 streams every input file through ingest, normalise and annotate, spools the pairs to disk
-and keeps only integer features for dedup. Dedup and split then decide, per pair, whether it is
-kept and where it goes. Pass 2 reads the spool back, runs the recipes and writes the shards in
+and keeps only integer features for dedup. Dedup, the split groups and the split then decide, per
+pair, whether it is kept and where it goes. Pass 2 reads the spool back, runs the recipes and writes the shards in
 input order; `finish_output` closes the build.
 """
 
@@ -24,8 +24,10 @@ from typing import Any, TypeVar
 import numpy as np
 
 from builder.annotate.style_stats import StyleStats
+from builder.contract.apply import run_step
 from builder.dedup.clusters import Deduplicator
-from builder.dedup.leaks import LeakChecker, LeakReport
+from builder.dedup.groups import SplitGroups, split_groups
+from builder.dedup.leaks import Leak, LeakCheck, LeakReport, witness_parts
 from builder.engine.batch import Batch
 from builder.engine.cache import BuildCache, digest
 from builder.engine.counters import Counters
@@ -43,7 +45,7 @@ from builder.pipeline.pass1 import Pass1Result, annotate_batch, read_batches
 from builder.pipeline.pass2 import PAIR_COUNTS, Pass2Job, Pass2Result, records_batch
 from builder.pipeline.plan import BuildPlan
 from builder.pipeline.register_gate import formal_file_warning, register_section
-from builder.split import assign_splits, write_splits
+from builder.split import Placement, place_groups, train_split, write_splits
 from builder.types import Pair, SetAside
 
 __all__ = ["BuildRun"]
@@ -96,18 +98,19 @@ class BuildRun:
             dropped = int(np.count_nonzero(~result.keep[batch.start:batch.end]))
             self.report.files[self.names[batch.source]].duplicates += dropped
         with self.timings.stage("split"):
+            groups = split_groups(dedup.take_sides(), result.cluster, self.plan.dedup.threshold)
             previous = self.plan.previous
-            splits = assign_splits(pair_ids, result.cluster, self.plan.config.ratios,
-                                   previous.splits if previous else None)
+            placement = place_groups(pair_ids, groups.label, self.plan.config.ratios,
+                                     previous.splits if previous else None, result.keep,
+                                     self.plan.config.large_group)
+        splits = placement.splits
         leak, style, counters = self._second_pass(stage, batches, result.keep, splits, executor)
-        if leak.leaked_clusters:
-            raise BuildError(
-                f"leak check failed: {leak.leaked_clusters} clusters of exact or near-duplicate "
-                f"records cross splits ({leak.leaked_records} records); no output was written"
-            )
+        if leak.exact or leak.near:
+            raise BuildError(self._leak_message(leak, spool))
         started = time.perf_counter()
         kept = np.flatnonzero(result.keep)
         dedup_summary = result.summary(lambda i: _shown(spool.get(i)))
+        self.report.sections["split_groups"] = self._groups_summary(groups, placement, spool)
         spool.remove()
         write_splits(stage / SPLITS_FILE, [pair_ids[i] for i in kept], [splits[i] for i in kept])
         # Per recipe, every deduplicated pair not set aside: it made records, its filters kept it
@@ -206,7 +209,9 @@ class BuildRun:
                      executor: Executor[PassContext]) -> tuple[LeakReport, StyleStats, Counters]:
         """Recipes and record tables (in workers), written in input order; the leak check."""
         writer = ShardWriter(stage, shard_rows=self.plan.config.shard_rows)
-        leaks = LeakChecker(self.plan.dedup)
+        ratios = self.plan.config.ratios
+        split_names = tuple(sorted(ratios))
+        leaks = LeakCheck(split_names, train_split(ratios), self.plan.dedup)
         style, counters = StyleStats(), Counters()
         parcels = stage / ".parcels" if executor.pooled else None
         if parcels is not None:  # record tables come back through files in the staging folder
@@ -218,13 +223,14 @@ class BuildRun:
                 batch = batches.popleft()
                 in_flight.append(batch)
                 yield Pass2Job(batch, keep[batch.start:batch.end], splits[batch.start:batch.end],
-                               parcels and str(parcels))
+                               parcels and str(parcels), split_names)
 
         try:
             for part in executor.map(records_batch, jobs()):
                 self._take(in_flight.popleft(), part, writer, leaks, style, counters)
             with ThreadPoolExecutor(1) as helper:  # the leak check beside the last Parquet writes
-                leak_job = helper.submit(self._timed, "leak_check", leaks.finish)
+                records = self.report.totals()["records"]
+                leak_job = helper.submit(self._timed, "leak_check", lambda: leaks.finish(records))
                 shards = writer.close()
                 leak = leak_job.result()
             self.timings.add("write", writer.seconds)  # on the writer thread, beside the rest
@@ -237,7 +243,7 @@ class BuildRun:
                        for name, by_split in shards.items()}
         return leak, style, counters
 
-    def _take(self, batch: Batch, part: Pass2Result, writer: ShardWriter, leaks: LeakChecker,
+    def _take(self, batch: Batch, part: Pass2Result, writer: ShardWriter, leaks: LeakCheck,
               style: StyleStats, counters: Counters) -> None:
         """Hand one batch's tables to the writer and its counts to the report, in input order."""
         self.timings.merge(part.timings)
@@ -249,11 +255,46 @@ class BuildRun:
             self.report.add_set_aside(
                 SetAside(failure.source.file, failure.source.en_line, "recipe_error", failure.message,
                          "recipe_error"))
-        if part.leak_features is not None:
-            with self.timings.stage("leak_check"):
-                leaks.add_features(part.leak_splits, *part.leak_features)
+        with self.timings.stage("leak_check"):
+            leaks.add(part.leak)
         style.merge(part.style)
         counters.merge(part.counters)
+
+    # --- what the report and the errors show -----------------------------------------------------
+
+    def _record_text(self, spool: Spool, witness: int, split: str) -> str:
+        """One written record's text, remade from its pair: config, split, field, source, text."""
+        pair_index, recipe, example, field = witness_parts(witness)
+        pair = spool.get(pair_index)
+        step = self.plan.steps[recipe]
+        made = run_step(pair, step)
+        text = getattr(made[example][0], field) if example < len(made) else "?"
+        short = text if len(text) <= 60 else text[:57] + "..."
+        return f"{split} {step.recipe.name} {field} ({pair.source.file}:{pair.source.en_line}) {short!r}"
+
+    def _leak_message(self, leak: LeakReport, spool: Spool) -> str:
+        """The one-line error of a failed leak check, with examples of both records."""
+        train = train_split(self.plan.config.ratios)
+
+        def show(item: Leak) -> str:
+            how = "=" if item.kind == "exact" else f"~ (Jaccard {item.score:g})"
+            return (f"{self._record_text(spool, item.held, item.held_split)} {how} "
+                    f"{self._record_text(spool, item.train, train)}")
+
+        return (f"leak check failed: {leak.exact} held-out texts equal a {train} text and {leak.near} "
+                f"nearly repeat one (of {leak.records} records); no output was written. e.g. "
+                + "; ".join(show(item) for item in leak.leaks[:3]))
+
+    def _groups_summary(self, groups: SplitGroups, placement: Placement, spool: Spool) -> dict[str, Any]:
+        """The report's split_groups section: groups, ties, large groups with an example, moves."""
+        summary = {**groups.summary(), **placement.summary()}
+        examples = []
+        for rep, size in placement.large[:3]:
+            members = np.flatnonzero(groups.label == rep)[:3].tolist()
+            examples.append({"pairs": size, "members": [
+                {"en": spool.get(i).en, "zh": spool.get(i).zh} for i in members]})
+        summary["large_group_examples"] = examples
+        return summary
 
     def _timed(self, stage: str, function: Callable[[], T]) -> T:
         with self.timings.stage(stage):

@@ -1,10 +1,10 @@
 """Raw pair -> Pair: Unicode and whitespace, zh punctuation width, script checks, pair ids.
 
-The zh side keeps its length through width normalisation (one character for one), so the
-annotator's character offsets in the normalised text are simple. Simplified Chinese that leaked
-in, by its characters or by its words (什么, 那里), is converted to Taiwan Traditional in context
-(`builder.text.script.to_taiwan`); text that is already Traditional is never run through OpenCC,
-because s2twp rewrites a Taiwan writer's own words (消息→訊息, 支持→支援, 台→臺).
+Width normalisation changes a zh line only where a mark turns full-width (and the spaces beside
+it go); the annotator runs on the normalised line, so its offsets need no mapping. Simplified
+Chinese that leaked in, by its characters or by its words (什么, 那里), is converted to Taiwan
+Traditional in context (`builder.text.script.to_taiwan`); text that is already Traditional is never
+run through OpenCC, because s2twp rewrites a Taiwan writer's own words (消息→訊息, 支持→支援, 台→臺).
 """
 
 from __future__ import annotations
@@ -54,33 +54,78 @@ def normalize_en(text: str) -> str:
 
 # --- zh punctuation width -------------------------------------------------------------------
 
-# What counts as Chinese context for a neighbouring ASCII mark: hanzi, bopomofo, CJK
-# punctuation (「」、。) and full-width forms (，！？（）).
-_HAN = char_class(HAN)
+# The rule (docs/text.md, "Punctuation width"): in a zh line, a run of , : ; ! ? becomes full-width
+# when its nearest non-space neighbour on either side is Chinese (hanzi, zhuyin, CJK punctuation, a
+# full-width form); a pair of parentheses becomes full-width when what it holds is Chinese (a hanzi
+# or zhuyin): 今天(禮拜五), Dewi (35 歲); around Latin content it stays half-width: 帕盧市 (Palu),
+# 價格(USD), print(), f(x). A parenthesis without a partner goes by its inner neighbour. Spaces
+# beside a mark made full-width go: the mark carries its own space, and a space left beside it is
+# the artefact 「Dewi （35 歲） 正在」. The rest stays as written: . ~ quotes, faces, and the spaces
+# around marks the author typed full-width.
 _CJK_CONTEXT = char_class(HAN, CJK_PUNCTUATION, BOPOMOFO, FULL_WIDTH_FORMS)
+_CHINESE_CONTEXT = re.compile(f"[{_CJK_CONTEXT}]")
+_CHINESE_CONTENT = re.compile(f"[{char_class(HAN, BOPOMOFO)}]")
 _ANY_MARK = re.compile(r"[,:;!?()]")
-# A run of marks touching Chinese on either side, except emoticons such as :) ;-) :D.
-_MARK_RUN = re.compile(
-    rf"(?<=[{_CJK_CONTEXT}])[,:;!?]+(?![-^]?[()DPp](?![A-Za-z]))|[,:;!?]+(?=[{_CJK_CONTEXT}])"
-)
-# A bracket pair is Chinese when it holds Chinese or opens right after Chinese: 今天(星期五),
-# 價格(USD). Code stays as it is: print(), f(x), Python(3.12).
-_PAREN_PAIR = re.compile(rf"(?:(?<=[{_CJK_CONTEXT}])\(([^()]*)\)|\(([^()]*[{_HAN}][^()]*)\))")
-_LONE_PAREN = re.compile(rf"\((?=[{_CJK_CONTEXT}])|(?<=[{_CJK_CONTEXT}])\)")
+_PAREN = re.compile(r"[()]")
+# :) ;-) :D :P ^^) are faces, not punctuation: their colon and parenthesis stay as typed.
+_FACE = re.compile(r"[:;^][-^]?[()DPp](?![A-Za-z])")
+_MARK = r"(?:[,!?]|[:;](?![-^]?[()DPp](?![A-Za-z])))"  # a colon is a mark unless it starts a face
+_MARK_RUN = re.compile(rf"\s*({_MARK}(?:\s*{_MARK})*)\s*")  # a run may hold spaces: "? ,"
 _FULL_WIDTH = str.maketrans(",:;!?()", "，：；！？（）")
 
 
-def _widen(match: re.Match[str]) -> str:
-    return match.group(0).translate(_FULL_WIDTH)
+def _paren_widths(text: str) -> set[int]:
+    """Positions of the parentheses to widen: pairs holding Chinese, lone ones beside Chinese."""
+    widen: set[int] = set()
+    opened: list[int] = []
+    mouths = {face.end() - 1 for face in _FACE.finditer(text)}
+    for match in _PAREN.finditer(text):
+        at = match.start()
+        if at in mouths:
+            continue
+        if match.group() == "(":
+            opened.append(at)
+        elif opened:
+            start = opened.pop()
+            if _CHINESE_CONTENT.search(text, start + 1, at):
+                widen.update((start, at))
+        elif at and _CHINESE_CONTENT.match(text, at - 1):  # never opened: the text before it
+            widen.add(at)
+    for start in opened:  # never closed: the text after it decides
+        if _CHINESE_CONTENT.match(text, start + 1):
+            widen.add(start)
+    return widen
+
+
+def _is_chinese_at(text: str, at: int, widened: set[int]) -> bool:
+    return 0 <= at < len(text) and (at in widened or _CHINESE_CONTEXT.match(text, at) is not None)
 
 
 def widen_punctuation(text: str) -> str:
-    """Turn half-width , : ; ! ? ( ) next to Chinese into full-width; keep Latin runs as they are."""
+    """Make half-width , : ; ! ? beside Chinese and ( ) around Chinese full-width, and drop the
+    spaces beside each mark made full-width; Latin runs, code, decimals and faces stay."""
     if _ANY_MARK.search(text) is None:
         return text
-    text = _PAREN_PAIR.sub(_widen, text)
-    text = _LONE_PAREN.sub(_widen, text)
-    return _MARK_RUN.sub(_widen, text)
+    widened = _paren_widths(text)
+    spans: list[tuple[int, int, int, int]] = []  # (start, end) with its spaces, (first, last) marks
+    for match in _MARK_RUN.finditer(text):
+        start, end = match.span()
+        first, last = match.span(1)
+        if _is_chinese_at(text, start - 1, widened) or _is_chinese_at(text, end, widened):
+            spans.append((start, end, first, last))
+    spans += [(at, at + 1, at, at + 1) for at in widened]
+    if not spans:
+        return text
+    out: list[str] = []
+    pos = 0
+    for start, end, first, last in sorted(spans):
+        out.append(text[pos:start].rstrip())  # the spaces before a full-width mark go
+        out.append("".join(text[first:last].split()).translate(_FULL_WIDTH))
+        pos = end
+        while pos < len(text) and text[pos].isspace():  # and the spaces after it
+            pos += 1
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def normalize_zh(text: str, converter: Converter) -> tuple[str, bool]:
