@@ -81,6 +81,8 @@ class Style:
     `mainland_terms` are words that are not Taiwan usage (視頻, 軟件 ...). `casual` is the line's
     register score in [0, 1] (`builder.quality.register`: casual from `CASUAL_THRESHOLD` up); it is
     1.0 until the scorer has seen the line, so an unscored line is never kept out as formal.
+    `plain` is the line with its colloquial layer taken off (`builder.annotate.plain.plain_version`,
+    the prompt of a `casualize` record), filled in by the build's first pass; "" until then.
     """
 
     particles: tuple[Span, ...] = ()
@@ -89,6 +91,7 @@ class Style:
     mainland_terms: tuple[Span, ...] = ()
     length: int = 0
     casual: float = 1.0
+    plain: str = ""
 
     @property
     def particle_count(self) -> int:
@@ -102,7 +105,7 @@ class Style:
     def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
         # positional rebuild: much faster than the generic dataclass pickling (spool, workers)
         return (Style, (self.particles, self.interjections, self.markers, self.mainland_terms, self.length,
-                        self.casual))
+                        self.casual, self.plain))
 
 
 @dataclass(frozen=True, slots=True)

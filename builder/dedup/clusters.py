@@ -87,11 +87,13 @@ class DedupResult:
 
 @dataclass(frozen=True)
 class SideSets:
-    """One side (en or zh) of every pair: loose keys (`SideFeatures.loose_key`) and n-gram sets."""
+    """One side (en or zh) of every pair: loose keys (`SideFeatures.loose_key`), n-gram sets, and
+    the keys of the plain sides (`SideFeatures.neutral_key`; zh only, 0 where there is none)."""
 
     key: np.ndarray
     offsets: np.ndarray
     grams: np.ndarray
+    neutral: np.ndarray | None = None
 
 
 @dataclass
@@ -103,6 +105,7 @@ class _Side:
     lengths: list[np.ndarray] = field(default_factory=list)
     grams: list[np.ndarray] = field(default_factory=list)
     loose: list[np.ndarray] = field(default_factory=list)
+    neutral: list[np.ndarray] = field(default_factory=list)
 
     def finish(self) -> tuple[np.ndarray, ...]:
         def cat(parts: list[np.ndarray], dtype: type) -> np.ndarray:
@@ -144,6 +147,8 @@ class Deduplicator:
             side.lengths.append(np.diff(feats.offsets))
             side.grams.append(feats.grams)
             side.loose.append(feats.loose_key)
+            side.neutral.append(feats.neutral_key if feats.neutral_key is not None
+                                else np.zeros(feats.key.size, dtype=np.uint64))
         self._count += features[0].key.size
 
     def take_sides(self) -> dict[str, SideSets]:
@@ -157,8 +162,11 @@ class Deduplicator:
         n = self._count
         en_key, en_plain, en_set, _, en_off, en_grams, en_loose = self._sides["en"].finish()
         zh_key, zh_plain, zh_set, zh_part, zh_off, zh_grams, zh_loose = self._sides["zh"].finish()
+        neutral = self._sides["zh"].neutral
+        zh_neutral = np.concatenate(neutral) if neutral else np.zeros(n, dtype=np.uint64)
         self._sides = {"en": _Side(), "zh": _Side()}  # free the batches
-        self._finished = {"en": SideSets(en_loose, en_off, en_grams), "zh": SideSets(zh_loose, zh_off, zh_grams)}
+        self._finished = {"en": SideSets(en_loose, en_off, en_grams),
+                          "zh": SideSets(zh_loose, zh_off, zh_grams, zh_neutral)}
         key = mix64(en_key) ^ zh_key
         plain = mix64(en_plain) ^ zh_plain
         order = np.argsort(key, kind="stable")

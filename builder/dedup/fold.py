@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import numpy as np
@@ -129,6 +129,9 @@ class SideFeatures:
     offsets: np.ndarray  # int64, one per line and one more: line i's n-grams start at offsets[i]
     grams: np.ndarray  # uint32: sorted unique n-gram fingerprints per line
     loose_key: np.ndarray  # uint64 per line: `key` with clause-final particles folded away always
+    # uint64 per zh line: the loose key of the line with its colloquial layer taken off (its plain
+    # side, the prompt `casualize` makes of it); 0 where that is the line itself. None: not known.
+    neutral_key: np.ndarray | None = None
 
 
 def select_lines(feats: SideFeatures, rows: np.ndarray) -> SideFeatures:
@@ -142,7 +145,8 @@ def select_lines(feats: SideFeatures, rows: np.ndarray) -> SideFeatures:
     within = np.arange(offsets[-1], dtype=np.int64) - np.repeat(offsets[:-1], lengths)
     grams = feats.grams[np.repeat(starts, lengths) + within]
     return SideFeatures(feats.key[rows], feats.plain_key[rows], feats.clause_hash[rows],
-                        feats.particles[rows], offsets, grams, feats.loose_key[rows])
+                        feats.particles[rows], offsets, grams, feats.loose_key[rows],
+                        None if feats.neutral_key is None else feats.neutral_key[rows])
 
 
 def _line_sums(values: np.ndarray, line: np.ndarray, n_lines: int) -> np.ndarray:
@@ -287,9 +291,18 @@ def fold_text(text: str, fold_particles: bool = True) -> str:
 
 
 
-def pair_features(en: Sequence[str], zh: Sequence[str],
-                  settings: DedupSettings) -> tuple[SideFeatures, SideFeatures]:
-    """Fold a batch of pairs and compute what dedup keeps of each side (integers only)."""
+def pair_features(en: Sequence[str], zh: Sequence[str], settings: DedupSettings,
+                  plain: Sequence[str] | None = None) -> tuple[SideFeatures, SideFeatures]:
+    """Fold a batch of pairs and compute what dedup keeps of each side (integers only).
+
+    `plain` (one per zh line: its plain side, `Style.plain`) adds the zh side's `neutral_key`.
+    """
     fold = settings.particle_variants == "duplicate"
-    return (side_features(en, settings.ngram_en, False, EN_SALT),
-            side_features(zh, settings.ngram_zh, fold, ZH_SALT, space_breaks=True))
+    zh_features = side_features(zh, settings.ngram_zh, fold, ZH_SALT, space_breaks=True)
+    if plain is not None:
+        neutral = np.zeros(len(zh), dtype=np.uint64)
+        rows = [i for i, (line, made) in enumerate(zip(zh, plain, strict=True)) if made and made != line]
+        if rows:  # the same fold as `loose_key`: equal texts give equal keys
+            neutral[rows] = text_keys([plain[i] for i in rows], True, ZH_SALT, space_breaks=True)
+        zh_features = replace(zh_features, neutral_key=neutral)
+    return side_features(en, settings.ngram_en, False, EN_SALT), zh_features

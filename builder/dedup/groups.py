@@ -2,8 +2,11 @@
 
 Two pairs are tied when they share a folded side (the same en, or the same zh: `loose_key`, the
 dedup fold with clause-final particles always folded, since `casualize` asks with the particles
-taken off), when one side of one is a near duplicate of the same side of the other (n-gram Jaccard
-at least the dedup threshold, found by `builder.dedup.nearjoin`), or when dedup put them in one
+taken off); when the plain side of one zh line (`Style.plain`: interjections off and colloquial
+words mapped too, 我禮拜一要去游泳啦 -> 我星期一要去游泳) folds like the zh line, or the plain side,
+of the other (`neutral_key`: the prompt `casualize` makes of one pair must not be a line of another
+split); when one side of one is a near duplicate of the same side of the other (n-gram Jaccard at
+least the dedup threshold, found by `builder.dedup.nearjoin`); or when dedup put them in one
 cluster. Groups are the connected components of these ties, over every pair, kept by dedup or
 not. Integers only: keys and the pass-1 n-gram fingerprints.
 """
@@ -69,6 +72,15 @@ def split_groups(sides: Mapping[str, SideSets], cluster: np.ndarray, threshold: 
         edges_a.append(a)
         edges_b.append(b)
         shared[name] = int(np.unique(np.r_[a, b]).size)
+    neutral = sides["zh"].neutral
+    if neutral is not None and neutral.any():  # a plain side ties like a line of its own
+        rows = np.r_[np.arange(n, dtype=np.int64), np.flatnonzero(neutral)]
+        a, b = _equal_side(np.r_[sides["zh"].key, neutral[neutral != 0]])
+        a, b = rows[a], rows[b]
+        mixed = a != b  # a line and its own plain side are one pair
+        edges_a.append(a[mixed])
+        edges_b.append(b[mixed])
+        shared["zh_plain"] = int(np.unique(np.r_[a[mixed], b[mixed]]).size)
 
     def search(name: str) -> NearPairs:
         side = sides[name]

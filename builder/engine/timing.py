@@ -8,8 +8,8 @@ from contextlib import contextmanager
 
 __all__ = ["Timings", "STAGES"]
 
-STAGES = ("ingest", "normalise", "filter", "annotate", "register", "dedup", "split", "recipes", "export", "write",
-          "leak_check", "card", "spool", "cache")
+STAGES = ("ingest", "normalise", "filter", "annotate", "register", "plain", "dedup", "split", "recipes", "export",
+          "write", "leak_check", "card", "spool", "cache")
 
 
 class Timings(dict[str, float]):

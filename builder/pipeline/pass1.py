@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from builder.annotate.plain import plain_version
 from builder.dedup.fold import SideFeatures, pair_features
 from builder.engine.spool import dump_pairs
 from builder.engine.timing import Timings
@@ -100,14 +101,15 @@ def annotate_batch(context: PassContext, batch: Sequence[RawPair]) -> Pass1Resul
         styles = context.annotator.annotate(zh)
     with timings.stage("register"):
         styles = score_styles(zh, styles)
-        pairs = [p.with_style(s) for p, s in zip(pairs, styles)]
         formal = sum(s.casual < CASUAL_THRESHOLD for s in styles)
+    with timings.stage("plain"):  # the plain side, once: casualize's prompt and a split-group key
+        plain = [plain_version(line, style) for line, style in zip(zh, styles)]
+        pairs = [p.with_style(replace(s, plain=made)) for p, s, made in zip(pairs, styles, plain)]
     warnings = normalizer.warnings[warnings_before:]
     del normalizer.warnings[warnings_before:]  # each batch hands its own warnings back
     warning_count = normalizer.warning_count - count_before
     with timings.stage("dedup"):
-        features = pair_features([p.en for p in pairs], [p.zh for p in pairs], context.dedup) \
-            if pairs else None
+        features = pair_features([p.en for p in pairs], zh, context.dedup, plain) if pairs else None
     with timings.stage("spool"):
         pickled = dump_pairs(pairs)
     return Pass1Result(
