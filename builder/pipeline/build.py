@@ -59,17 +59,16 @@ def build(
     plan = make_plan(config, registry or default_registry(), skip_errors)
     cache = BuildCache(cache_dir)
     run = BuildRun(plan, cache, progress)
-    context = PassContext(Normalizer(), plan.annotator, plan.steps, plan.step_keys, skip_errors,
-                          plan.dedup, cache)
-    executor = Executor(config.workers, context)
-    try:
-        with staged_output(out, inputs=guarded, force=force) as stage:
-            if cache.restore_output(plan.output_key, stage):
-                run.restored(stage)
-            else:
-                with paused_gc():  # the passes make millions of short-lived, acyclic objects
-                    run.execute(stage, executor)
-                cache.store_output(plan.output_key, stage, run.manifest["files"])
-    finally:
-        executor.close()
+    with staged_output(out, inputs=guarded, force=force) as stage:
+        if cache.restore_output(plan.output_key, stage):
+            run.restored(stage)
+        else:
+            context = PassContext(Normalizer(), plan.annotator, plan.steps, plan.step_keys,
+                                  skip_errors, plan.dedup, cache)
+            # Inside the staging folder: on any failure the workers are killed before the folder
+            # they write parcels into is removed. paused_gc: the passes make millions of
+            # short-lived, acyclic objects.
+            with Executor(config.workers, context) as executor, paused_gc():
+                run.execute(stage, executor)
+            cache.store_output(plan.output_key, stage, run.manifest["files"])
     return BuildResult(out, run.counts, run.report_dict, run.manifest, run.timings, cache.summary())
