@@ -3,6 +3,7 @@ when every stage succeeded; the build cache lets a rebuild skip whatever did not
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +34,7 @@ class BuildResult:
     manifest: dict[str, Any]
     timings: Timings
     cache: dict[str, Any] = field(default_factory=dict)
+    notices: list[str] = field(default_factory=list)  # warnings shown on the way (not in the output)
 
 
 def build(
@@ -44,12 +46,15 @@ def build(
     progress: Callable[[int], None] | None = None,
     cache_dir: Path | None = None,
     force: bool = False,
+    notify: Callable[[str], None] | None = None,
 ) -> BuildResult:
     """Build the dataset described by `config` into `out`, atomically.
 
     `cache_dir` (or the config's `[build] cache_dir`) turns the build cache on. `out` is
     replaced only when it is a previous twcasual output (or empty, or `force`); see
     `builder.output.staging.check_target` for the folders that are refused even with `force`.
+    `notify` gets each warning line about the run itself (a damaged cache entry, leftovers of a
+    dead build removed); by default they go to stderr.
     """
     if not config.inputs:
         raise ConfigError("no input: give --input PATH or [input] paths in the config")
@@ -58,9 +63,14 @@ def build(
     check_target(out, inputs=guarded, force=force)  # before any work: a refusal costs nothing
     plan = make_plan(config, registry or default_registry(), skip_errors)
     cache = BuildCache(cache_dir)
-    run = BuildRun(plan, cache, progress)
+    run = BuildRun(plan, cache, progress, notify or _warn)
+    swept = cache.sweep()
+    if swept:
+        run.notice(f"removed {swept} temporary file(s) that dead builds left in the build cache {cache_dir}")
     with staged_output(out, inputs=guarded, force=force) as stage:
-        if cache.restore_output(plan.output_key, stage):
+        restored = cache.restore_output(plan.output_key, stage)
+        run.cache_warnings()
+        if restored:
             run.restored(stage)
         else:
             context = PassContext(Normalizer(), plan.annotator, plan.steps, plan.step_keys,
@@ -71,4 +81,9 @@ def build(
             with Executor(config.workers, context) as executor, paused_gc():
                 run.execute(stage, executor)
             cache.store_output(plan.output_key, stage, run.manifest["files"])
-    return BuildResult(out, run.counts, run.report_dict, run.manifest, run.timings, cache.summary())
+    return BuildResult(out, run.counts, run.report_dict, run.manifest, run.timings, cache.summary(),
+                       run.notices)
+
+
+def _warn(message: str) -> None:
+    print(f"twcasual: warning: {message}", file=sys.stderr)
