@@ -83,13 +83,15 @@ def clean(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
     return _files(folder / "out")
 
 
-def _filled_cache(tmp_path: Path, workers: int = 1) -> tuple[BuildConfig, Path]:
+def _filled_cache(tmp_path: Path, workers: int = 1) -> tuple[BuildConfig, Path, Path]:
+    """A cache holding the entries of `config` and a second output entry (other split ratios, for
+    the foreign and swapped output cases); also return the output entry of `config`."""
     config, cache = _config(tmp_path, workers), tmp_path / "cache"
     build(config, tmp_path / "first", cache_dir=cache, notify=lambda _: None)
-    # a second output entry (other split ratios), for the foreign and swapped output cases
+    (own,) = _entries(cache, "output")
     build(replace(config, ratios={"train": 0.5, "test": 0.5}), tmp_path / "other", cache_dir=cache,
           notify=lambda _: None)
-    return config, cache
+    return config, cache, own
 
 
 @pytest.mark.parametrize("how", DAMAGES)
@@ -98,13 +100,14 @@ def test_a_damaged_entry_is_a_miss_with_one_warning_and_is_replaced(
         tmp_path: Path, clean: dict[str, bytes], kind: str, how: str) -> None:
     """The build after the damage gives the clean output, says so in one line naming the entry,
     and puts a sound entry back: the build after it hits without a word."""
-    config, cache = _filled_cache(tmp_path)
+    config, cache, own = _filled_cache(tmp_path)
     if kind != "output":
         shutil.rmtree(cache / "output")  # reach the level under test
     entries = _entries(cache, kind)
     assert len(entries) >= 2
-    # the entry whose text shows, if one does: a flip there changes a record, not padding
-    entries.sort(key=lambda p: b"umbrella" not in p.read_bytes())
+    # the entry whose text shows, if one does: a flip there changes a record, not padding;
+    # at the output level, the entry this build would restore
+    entries.sort(key=lambda p: (p != own, b"umbrella" not in p.read_bytes()))
     target, other = entries[0], entries[-1]
     _damage(how, target, other)
     said: list[str] = []
@@ -129,7 +132,7 @@ def test_damaged_records_found_in_a_worker_come_back_as_warnings(
         tmp_path: Path, clean: dict[str, bytes], how: str) -> None:
     """Records entries are read in the worker processes: their warnings and misses reach the main
     process (the build result, stderr) all the same."""
-    config, cache = _filled_cache(tmp_path, workers=2)
+    config, cache, _ = _filled_cache(tmp_path, workers=2)
     shutil.rmtree(cache / "output")  # reach the records level
     target, other = _entries(cache, "records")[0], _entries(cache, "records")[-1]
     _damage(how, target, other)
@@ -144,7 +147,7 @@ def test_damaged_records_found_in_a_worker_come_back_as_warnings(
 def test_the_warning_goes_to_stderr_by_default(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Without a notify callback the warning is one stderr line; the dataset's report does not
     carry it (its bytes must not depend on the state of a cache)."""
-    config, cache = _filled_cache(tmp_path)
+    config, cache, _ = _filled_cache(tmp_path)
     shutil.rmtree(cache / "output")
     _flip(_entries(cache, "pass1")[0])
     capsys.readouterr()

@@ -10,6 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from builder.cli.stdout import StdoutError
 from builder.config import BuildConfig
 
 __all__ = ["add_build_command", "add_cache_options", "run_build"]
@@ -100,9 +101,13 @@ def run_build(args: argparse.Namespace) -> int:
     set_aside = totals["unpaired"] + sum(totals["rejected"].values())
     if result.cache.get("hits", {}).get("output"):
         print("(unchanged inputs and config: output restored from the build cache)", file=sys.stderr)
-    print(
-        f"built {args.out}: {totals['pairs']} pairs from {totals['lines']} lines in {totals['files']} files; "
-        f"{set_aside} lines set aside, {totals['duplicates']} duplicates dropped; records "
-        + ", ".join(f"{s} {n}" for s, n in sorted(per_split.items()))
-    )
+    try:
+        print(
+            f"built {args.out}: {totals['pairs']} pairs from {totals['lines']} lines in {totals['files']} files; "
+            f"{set_aside} lines set aside, {totals['duplicates']} duplicates dropped; records "
+            + ", ".join(f"{s} {n}" for s, n in sorted(per_split.items()))
+        )
+        sys.stdout.flush()
+    except StdoutError as error:  # the output is in place: say so, with the one thing that failed
+        raise StdoutError(error.error, done=f"built {args.out}") from None
     return 0

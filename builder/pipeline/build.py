@@ -15,7 +15,9 @@ from builder.engine.cache import BuildCache
 from builder.engine.executor import Executor, paused_gc
 from builder.engine.timing import Timings
 from builder.errors import ConfigError
-from builder.output.staging import check_target, staged_output
+from builder.limits import Place, is_limit, limit_error, naming
+from builder.output.lock import output_lock
+from builder.output.staging import check_target, staged_output, terminable
 from builder.pipeline.context import PassContext
 from builder.pipeline.plan import make_plan
 from builder.pipeline.stages import BuildRun
@@ -60,29 +62,56 @@ def build(
         raise ConfigError("no input: give --input PATH or [input] paths in the config")
     cache_dir = cache_dir or config.cache_dir
     guarded = [*config.inputs, *([cache_dir] if cache_dir else [])]
-    check_target(out, inputs=guarded, force=force)  # before any work: a refusal costs nothing
-    plan = make_plan(config, registry or default_registry(), skip_errors)
-    cache = BuildCache(cache_dir)
-    run = BuildRun(plan, cache, progress, notify or _warn)
-    swept = cache.sweep()
-    if swept:
-        run.notice(f"removed {swept} temporary file(s) that dead builds left in the build cache {cache_dir}")
-    with staged_output(out, inputs=guarded, force=force) as stage:
-        restored = cache.restore_output(plan.output_key, stage)
-        run.cache_warnings()
-        if restored:
-            run.restored(stage)
-        else:
-            context = PassContext(Normalizer(), plan.annotator, plan.steps, plan.step_keys,
-                                  skip_errors, plan.dedup, cache)
-            # Inside the staging folder: on any failure the workers are killed before the folder
-            # they write parcels into is removed. paused_gc: the passes make millions of
-            # short-lived, acyclic objects.
-            with Executor(config.workers, context) as executor, paused_gc():
-                run.execute(stage, executor)
-            cache.store_output(plan.output_key, stage, run.manifest["files"])
+    absolute = check_target(out, inputs=guarded, force=force)  # before any work: a refusal costs nothing
+    places = [*([Place(cache_dir, "the build cache", "--cache-dir", "pass --no-cache")] if cache_dir else []),
+              *(Place(path, "an input", otherwise="make it readable, or leave it out") for path in config.inputs),
+              Place(absolute.parent, "the output", "--out", stem=absolute.name)]
+    try:
+        with terminable(), output_lock(absolute):
+            cache = BuildCache(cache_dir)
+            swept = cache.sweep()  # makes the cache folder: a read-only one fails here, not later
+            plan = make_plan(config, registry or default_registry(), skip_errors)
+            run = BuildRun(plan, cache, progress, notify or _warn)
+            if swept:
+                run.notice(f"removed {swept} temporary file(s) that dead builds left in the build "
+                           f"cache {cache_dir}")
+            try:
+                with staged_output(out, inputs=guarded, force=force, notify=run.notice) as stage:
+                    _build_in(stage, run, cache)
+            except BaseException:
+                _sweep_quietly(cache)  # entries the killed workers were writing
+                raise
+    except OSError as error:  # from this process or a worker: the machine's limits, in one line
+        if not is_limit(error):
+            raise
+        raise limit_error(error, places) from None
     return BuildResult(out, run.counts, run.report_dict, run.manifest, run.timings, cache.summary(),
                        run.notices)
+
+
+def _build_in(stage: Path, run: BuildRun, cache: BuildCache) -> None:
+    """Fill the staging folder: from the output cache, or by running the passes."""
+    plan = run.plan
+    restored = cache.restore_output(plan.output_key, stage)
+    run.cache_warnings()
+    if restored:
+        run.restored(stage)
+        return
+    context = PassContext(Normalizer(), plan.annotator, plan.steps, plan.step_keys, plan.skip_errors,
+                          plan.dedup, cache)
+    # Inside the staging folder: on any failure the workers are killed before the folder they
+    # write parcels into is removed. paused_gc: the passes make millions of short-lived, acyclic
+    # objects. Writes that fail without naming a file were writing into the staging folder.
+    with Executor(plan.config.workers, context) as executor, paused_gc(), naming(stage):
+        run.execute(stage, executor)
+    cache.store_output(plan.output_key, stage, run.manifest["files"])
+
+
+def _sweep_quietly(cache: BuildCache) -> None:
+    try:
+        cache.sweep()
+    except OSError:
+        pass  # the error on the way out says more than this one would
 
 
 def _warn(message: str) -> None:
