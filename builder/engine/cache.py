@@ -111,7 +111,15 @@ class BuildCache:
 
     def __init__(self, root: Path | None) -> None:
         self.root = root
-        self.events = CacheEvents()
+        self._events = CacheEvents()
+        self._pid = os.getpid()
+
+    @property
+    def events(self) -> CacheEvents:
+        """This process's events: a forked worker starts with none of its parent's."""
+        if os.getpid() != self._pid:
+            self._events, self._pid = CacheEvents(), os.getpid()
+        return self._events
 
     @property
     def hits(self) -> dict[str, int]:
@@ -160,7 +168,7 @@ class BuildCache:
 
     def take_events(self) -> CacheEvents:
         """This process's hits, misses and warnings since the last take (a worker sends them back)."""
-        events, self.events = self.events, CacheEvents()
+        events, self._events = self.events, CacheEvents()
         return events
 
     def merge_events(self, events: CacheEvents) -> None:
@@ -172,7 +180,7 @@ class BuildCache:
 
     def take_warnings(self) -> list[str]:
         """The warnings not yet shown (damaged entries), each one line."""
-        warnings, self.events.warnings = self.events.warnings, []
+        warnings, self._events.warnings = self.events.warnings, []
         return warnings
 
     # --- pass 1 -------------------------------------------------------------------------------
