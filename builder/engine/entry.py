@@ -18,7 +18,9 @@ import hashlib
 import os
 import struct
 import uuid
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import pyarrow as pa
 
@@ -26,6 +28,7 @@ __all__ = ["Damaged", "EntryWriter", "read_entry", "temporary_name", "TEMPORARY"
 
 MAGIC = b"TWCACHE1"
 _TRAILER = struct.Struct("<8s64sQ32s8s")  # magic, key (hex), payload length, digest, magic
+T = TypeVar("T")
 TEMPORARY = r"^\..+\.(\d+)-[0-9a-f]{8}$"  # temporary_name's pattern; group 1: the writer's pid
 
 
@@ -101,7 +104,7 @@ class EntryWriter:
         self.temporary.unlink(missing_ok=True)
 
 
-def _named(path: Path, action):  # type: ignore[no-untyped-def]
+def _named(path: Path, action: Callable[[], T]) -> T:
     """Run `action`; an OSError without a file name gets `path` (the build's error line needs it)."""
     try:
         return action()

@@ -138,7 +138,10 @@ def _serve(jobs: Connection, results: Connection, context: Any, parent: int,
             return  # the main process stopped reading
 
 
-def _feed(work: queue.SimpleQueue[bytes], jobs: Connection) -> None:
+Message = bytes | memoryview  # what ForkingPickler.dumps gives: sent as it is, not copied
+
+
+def _feed(work: queue.SimpleQueue[Message], jobs: Connection) -> None:
     """Send one worker its jobs, so the main process never blocks on a full pipe."""
     try:
         while True:
@@ -157,12 +160,12 @@ class _Worker:
 
     def __init__(self, process: BaseProcess, jobs: Connection, results: Connection) -> None:
         self.process, self.jobs, self.results = process, jobs, results
-        self.work: queue.SimpleQueue[bytes] = queue.SimpleQueue()
+        self.work: queue.SimpleQueue[Message] = queue.SimpleQueue()
         self.outstanding = 0  # jobs sent whose result has not been read
         self.feeder = threading.Thread(target=_feed, args=(self.work, jobs), daemon=True,
                                        name="twcasual-feeder")
 
-    def submit(self, message: bytes) -> None:
+    def submit(self, message: Message) -> None:
         self.work.put(message)
         self.outstanding += 1
 
