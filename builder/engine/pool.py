@@ -127,8 +127,8 @@ def _serve(jobs: Connection, results: Connection, context: Any, parent: int,
             return  # the main process is gone
         if message == STOP:
             return
-        task, job = pickle.loads(message)
         try:
+            task, job = pickle.loads(message)
             value, ok = task(context, job), True
         except BaseException as error:  # the main process raises it; this process goes on
             value, ok = error, False
