@@ -17,3 +17,10 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 os.environ["TWCASUAL_CACHE_DIR"] = os.path.join(_HF_HOME, "twcasual-cache")
 
 from readcheck import read  # noqa: E402,F401  (the reader tests' fixture; imported after the environment is set)
+
+
+def pytest_addoption(parser):  # type: ignore[no-untyped-def]
+    """--fault-runs N / --fault-seed S: how many kill points tests/test_fault_kills.py tries."""
+    parser.addoption("--fault-runs", type=int, default=0,
+                     help="kill a build at N seeded points (default: one run of each kind, 6)")
+    parser.addoption("--fault-seed", type=int, default=17, help="seed of the kill points (default 17)")

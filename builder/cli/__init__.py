@@ -8,8 +8,10 @@ line and an exit code (a traceback only with --debug).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
+from typing import TextIO
 
 from builder.cli.annotate import add_annotate_command
 from builder.cli.build import add_build_command
@@ -17,6 +19,7 @@ from builder.cli.inspect import add_inspect_command
 from builder.cli.push import add_push_command
 from builder.cli.recipes import add_recipes_command
 from builder.cli.release import add_release_command
+from builder.cli.stdout import GuardedStdout, StdoutError
 from builder.errors import TwcasualError
 from builder.version import __version__
 
@@ -42,8 +45,17 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     args = parser().parse_args(argv)
+    stdout, sys.stdout = sys.stdout, GuardedStdout(sys.stdout)  # type: ignore[assignment]
     try:
-        return int(args.handler(args) or 0)
+        code = int(args.handler(args) or 0)
+        sys.stdout.flush()  # a full device or a closed pipe says so here, not at exit
+        return code
+    except StdoutError as error:
+        _silence(stdout)
+        if error.broken_pipe:
+            return 141  # the reader went away (`| head`): as quiet as any Unix tool
+        print(f"twcasual: error: {error}", file=sys.stderr)
+        return error.exit_code
     except TwcasualError as error:
         if args.debug:
             raise
@@ -52,5 +64,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("twcasual: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:
-        return 141
+    finally:
+        sys.stdout = stdout
+
+
+def _silence(stream: TextIO) -> None:
+    """Point a failed stream's descriptor at /dev/null: Python's own flush at exit must not fail
+    (and print a traceback) again."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, stream.fileno())
+        os.close(null)
+    except (OSError, AttributeError, ValueError):  # no descriptor (captured in tests): nothing to do
+        pass

@@ -10,6 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from builder.cli.stdout import StdoutError
 from builder.config import BuildConfig
 from builder.ingest.discover import FILE_FORMATS
 
@@ -117,10 +118,14 @@ def run_build(args: argparse.Namespace) -> int:
         print("(unchanged inputs and config: output restored from the build cache)", file=sys.stderr)
     for warning in result.report.get("register", {}).get("warnings", []):
         print(f"warning: {warning}", file=sys.stderr)
-    print(
-        f"built {args.out}: {totals['pairs']} pairs from {totals['lines']} lines in {totals['files']} files; "
-        f"{set_aside} lines set aside, {sum(totals['pairs_filtered'].values())} pairs filtered, "
-        f"{totals['duplicates']} duplicates dropped{passed_over}; records "
-        + ", ".join(f"{s} {n}" for s, n in sorted(per_split.items()))
-    )
+    try:
+        print(
+            f"built {args.out}: {totals['pairs']} pairs from {totals['lines']} lines in {totals['files']} files; "
+            f"{set_aside} lines set aside, {sum(totals['pairs_filtered'].values())} pairs filtered, "
+            f"{totals['duplicates']} duplicates dropped{passed_over}; records "
+            + ", ".join(f"{s} {n}" for s, n in sorted(per_split.items()))
+        )
+        sys.stdout.flush()
+    except StdoutError as error:  # the output is in place: say so, with the one thing that failed
+        raise StdoutError(error.error, done=f"built {args.out}") from None
     return 0

@@ -12,32 +12,43 @@ Three levels, each keyed by content hashes and versions, never by paths or times
   pass-1 key, the recipe's name, version, parameters and source, and which pairs of the batch
   dedup kept. Changing one recipe recomputes only that recipe's records.
 
-The cache is a folder the user can delete at any time; entries are written to a temporary name
-and renamed, so a killed build never leaves a half-written entry that a later build would trust.
+The cache is a folder the user can delete at any time. Every entry proves itself
+(`builder/engine/entry.py`: a trailer with its key and a digest of its bytes, checked before it
+is used): a damaged, truncated, empty, foreign or swapped entry is a miss, with one warning line,
+and is rebuilt and replaced. Entries are written to a temporary name and renamed, so a killed
+build never leaves a half-written entry; the temporary files of dead builds are swept at the
+start of the next build (`sweep`).
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
 import pickle
+import re
 import shutil
-import uuid
+import sys
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
+import numpy as np
 import pyarrow as pa
 
+from builder.engine.entry import TEMPORARY, Damaged, EntryWriter, read_entry, temporary_name
 from builder.output.layout import MANIFEST
 from builder.output.manifest import file_sha256
 from builder.version import __version__
 
-__all__ = ["BuildCache", "code_digest", "digest"]
+__all__ = ["BuildCache", "CacheEvents", "code_digest", "digest"]
 
-FORMAT = 1
+FORMAT = 2  # 2: every entry carries a trailer with its key and digest
+KINDS = ("output", "pass1", "records")
+ENTRY = ".entry"  # in an output entry: the manifest's bytes, sealed with the key
 
 
 def digest(*parts: Any) -> str:
@@ -48,8 +59,10 @@ def digest(*parts: Any) -> str:
 
 @cache
 def code_digest() -> str:
-    """A hash of twcasual's own source files, so a code change never meets a stale entry."""
-    h = hashlib.sha256(f"{__version__}\n{FORMAT}".encode())
+    """A hash of twcasual's own source files and of the libraries whose formats the entries use,
+    so a code or library change never meets a stale entry."""
+    versions = f"{__version__}\n{FORMAT}\n{sys.version}\n{pa.__version__}\n{np.__version__}"
+    h = hashlib.sha256(versions.encode())
     root = Path(__file__).parent.parent  # builder/
     for path in sorted(root.rglob("*")):
         if path.is_file() and path.suffix in (".py", ".md", ".json", ".jsonl", ".txt"):
@@ -58,35 +71,39 @@ def code_digest() -> str:
     return h.hexdigest()
 
 
-def _temporary(path: Path) -> Path:
-    """A unique hidden name beside `path` (its folder made), to be renamed onto it when complete."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return path.with_name(f".{path.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}")
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
-class _StreamWriter:
-    """Pickle objects one by one into a temporary file; rename it into place on commit."""
+@dataclass
+class CacheEvents:
+    """Hits, misses and warnings of a cache in one process, to be added to another's."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.temporary = _temporary(path)
-        self._handle: BinaryIO | None = self.temporary.open("wb")
+    hits: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
+    misses: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
+    warnings: list[str] = field(default_factory=list)
+
+
+class _PickleStream:
+    """Pickle objects one by one into an entry; `commit()` makes it visible."""
+
+    def __init__(self, path: Path, key: str) -> None:
+        self._entry = EntryWriter(path, key)
 
     def append(self, value: Any) -> None:
-        assert self._handle is not None
-        pickle.dump(value, self._handle, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(value, self._entry, protocol=pickle.HIGHEST_PROTOCOL)
 
     def commit(self) -> None:
-        assert self._handle is not None
-        self._handle.close()
-        self._handle = None
-        self.temporary.replace(self.path)
+        self._entry.commit()
 
     def discard(self) -> None:
-        if self._handle is not None:
-            self._handle.close()
-            self._handle = None
-        self.temporary.unlink(missing_ok=True)
+        self._entry.discard()
 
 
 class BuildCache:
@@ -94,8 +111,23 @@ class BuildCache:
 
     def __init__(self, root: Path | None) -> None:
         self.root = root
-        self.hits: dict[str, int] = {"output": 0, "pass1": 0, "records": 0}
-        self.misses: dict[str, int] = {"output": 0, "pass1": 0, "records": 0}
+        self._events = CacheEvents()
+        self._pid = os.getpid()
+
+    @property
+    def events(self) -> CacheEvents:
+        """This process's events: a forked worker starts with none of its parent's."""
+        if os.getpid() != self._pid:
+            self._events, self._pid = CacheEvents(), os.getpid()
+        return self._events
+
+    @property
+    def hits(self) -> dict[str, int]:
+        return self.events.hits
+
+    @property
+    def misses(self) -> dict[str, int]:
+        return self.events.misses
 
     @property
     def enabled(self) -> bool:
@@ -105,33 +137,82 @@ class BuildCache:
         assert self.root is not None
         return self.root / kind / key[:2] / f"{key}{suffix}"
 
+    def sweep(self) -> int:
+        """Make the cache folder; remove the temporary entries of builds that died; count them."""
+        if self.root is None:
+            return 0
+        self.root.mkdir(parents=True, exist_ok=True)
+        pattern = re.compile(TEMPORARY)
+        removed = 0
+        for kind in KINDS:
+            for folder in sorted(self.root.glob(f"{kind}/??")):
+                for entry in sorted(folder.iterdir()):
+                    found = pattern.match(entry.name)
+                    if found is None or _pid_alive(int(found.group(1))):
+                        continue
+                    if entry.is_dir() and not entry.is_symlink():
+                        shutil.rmtree(entry, ignore_errors=True)
+                    else:
+                        entry.unlink(missing_ok=True)
+                    removed += 1
+        return removed
+
+    def _miss(self, kind: str, path: Path, damage: Damaged | None = None) -> None:
+        self.events.misses[kind] += 1
+        if damage is not None:
+            self.events.warnings.append(f"build cache entry {path}: {damage}; not used, rebuilt and replaced")
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+
+    def take_events(self) -> CacheEvents:
+        """This process's hits, misses and warnings since the last take (a worker sends them back)."""
+        events, self._events = self.events, CacheEvents()
+        return events
+
+    def merge_events(self, events: CacheEvents) -> None:
+        """Add another process's events to this one's."""
+        for kind in KINDS:
+            self.events.hits[kind] += events.hits[kind]
+            self.events.misses[kind] += events.misses[kind]
+        self.events.warnings.extend(events.warnings)
+
+    def take_warnings(self) -> list[str]:
+        """The warnings not yet shown (damaged entries), each one line."""
+        warnings, self._events.warnings = self.events.warnings, []
+        return warnings
+
     # --- pass 1 -------------------------------------------------------------------------------
 
     def read_pass1(self, key: str) -> Iterator[Any] | None:
-        """The pass-1 objects of one input file, streamed in order, or None if not cached."""
+        """The pass-1 objects of one input file, streamed in order, or None if not cached (or
+        damaged: the whole entry is checked before the first object is read)."""
         if not self.enabled:
             return None
         path = self._path("pass1", key, ".pickle")
-        if not path.is_file():
-            self.misses["pass1"] += 1
+        try:
+            payload = read_entry(path, key)
+        except FileNotFoundError:
+            self._miss("pass1", path)
             return None
-        self.hits["pass1"] += 1
+        except Damaged as damage:
+            self._miss("pass1", path, damage)
+            return None
+        self.events.hits["pass1"] += 1
 
         def objects() -> Iterator[Any]:
-            with path.open("rb") as handle:
-                while True:
-                    try:
-                        yield pickle.load(handle)
-                    except EOFError:
-                        return
+            reader = pa.BufferReader(payload)
+            while reader.tell() < payload.size:
+                yield pickle.load(reader)
 
         return objects()
 
-    def write_pass1(self, key: str) -> _StreamWriter | None:
+    def write_pass1(self, key: str) -> _PickleStream | None:
         """A writer for one input file's pass-1 objects; `commit()` makes the entry visible."""
         if not self.enabled:
             return None
-        return _StreamWriter(self._path("pass1", key, ".pickle"))
+        return _PickleStream(self._path("pass1", key, ".pickle"), key)
 
     # --- records ------------------------------------------------------------------------------
 
@@ -141,27 +222,28 @@ class BuildCache:
             return None
         path = self._path("records", key, ".arrow")
         try:
-            with pa.memory_map(str(path)) as source:
-                table = pa.ipc.open_file(source).read_all()
-        except (OSError, pa.ArrowInvalid):
-            self.misses["records"] += 1
+            table = pa.ipc.open_file(read_entry(path, key)).read_all()
+        except FileNotFoundError:
+            self._miss("records", path)
             return None
-        self.hits["records"] += 1
+        except Damaged as damage:
+            self._miss("records", path, damage)
+            return None
+        self.events.hits["records"] += 1
         return table
 
     def store_records(self, key: str, table: pa.Table) -> None:
         if not self.enabled:
             return
-        path = self._path("records", key, ".arrow")
-        temporary = _temporary(path)
+        entry = EntryWriter(self._path("records", key, ".arrow"), key)
         options = pa.ipc.IpcWriteOptions(compression="lz4")  # fast: cache, not output
         try:  # straight to the file: no copy of the whole table in memory
-            with pa.OSFile(str(temporary), "wb") as sink, \
+            with pa.PythonFile(entry, mode="w") as sink, \
                     pa.ipc.new_file(sink, table.schema, options=options) as writer:
                 writer.write_table(table)
-            temporary.replace(path)
+            entry.commit()
         finally:
-            temporary.unlink(missing_ok=True)
+            entry.discard()  # nothing to do after a commit
 
     # --- whole output -------------------------------------------------------------------------
 
@@ -170,21 +252,26 @@ class BuildCache:
         if not self.enabled:
             return False
         folder = self._path("output", key)
-        manifest_path = folder / MANIFEST
         try:
-            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-            files = manifest["files"]
+            sealed = read_entry(folder / ENTRY, key).to_pybytes()
+            files = json.loads(sealed)["files"]
             for name, entry in files.items():
                 if file_sha256(folder / name) != entry["sha256"]:
-                    raise ValueError(f"{name} changed")
-        except (OSError, ValueError, KeyError, TypeError):
-            self.misses["output"] += 1
+                    raise Damaged(f"{name} does not match its manifest (changed on disk, or in an "
+                                  "output that shares its files)")
+        except FileNotFoundError:
+            self._miss("output", folder)
             return False
-        for name in [*files, MANIFEST]:
+        except (Damaged, ValueError, KeyError, TypeError, AttributeError) as problem:
+            damage = problem if isinstance(problem, Damaged) else Damaged(f"unreadable manifest ({problem})")
+            self._miss("output", folder, damage)
+            return False
+        for name in files:
             target = stage / name
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(folder / name, target)
-        self.hits["output"] += 1
+        (stage / MANIFEST).write_bytes(sealed)
+        self.events.hits["output"] += 1
         return True
 
     def store_output(self, key: str, stage: Path, names: Iterable[str]) -> None:
@@ -192,18 +279,29 @@ class BuildCache:
         if not self.enabled:
             return
         folder = self._path("output", key)
-        temporary = _temporary(folder)
-        for name in [*names, MANIFEST]:
-            target = temporary / name
-            target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = temporary_name(folder)
+        try:
+            for name in names:
+                target = temporary / name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                try:
+                    os.link(stage / name, target)  # same filesystem: no copy; files are never rewritten
+                except OSError:
+                    shutil.copyfile(stage / name, target)
+            seal = EntryWriter(temporary / ENTRY, key)
+            seal.write((stage / MANIFEST).read_bytes())
+            seal.commit()
+            if folder.exists():
+                shutil.rmtree(folder, ignore_errors=True)
             try:
-                os.link(stage / name, target)  # same filesystem: no copy; files are never rewritten
-            except OSError:
-                shutil.copyfile(stage / name, target)
-        if folder.exists():
-            shutil.rmtree(folder, ignore_errors=True)
-        temporary.replace(folder)
+                temporary.replace(folder)
+            except OSError as error:
+                if error.errno not in (errno.ENOTEMPTY, errno.EEXIST):
+                    raise
+                shutil.rmtree(temporary)  # another build stored the same key meanwhile: keep its
+        except BaseException:
+            shutil.rmtree(temporary, ignore_errors=True)
+            raise
 
     def summary(self) -> dict[str, Any]:
-        return {"hits": dict(self.hits), "misses": dict(self.misses)}
-
+        return {"hits": dict(self.events.hits), "misses": dict(self.events.misses)}

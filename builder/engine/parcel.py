@@ -9,6 +9,8 @@ from typing import TypeVar
 
 import pyarrow as pa
 
+from builder.limits import naming
+
 __all__ = ["Parcel"]
 
 K = TypeVar("K")
@@ -33,7 +35,7 @@ class Parcel:
         paths = []
         for number, (key, table) in enumerate(tables.items()):
             path = f"{stem}-{number}.arrow"
-            with pa.OSFile(path, "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
+            with naming(path), pa.OSFile(path, "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
                 writer.write_table(table)
             paths.append((key, path))
         return cls(tuple(paths))

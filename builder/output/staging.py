@@ -17,15 +17,17 @@ import os
 import shutil
 import signal
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
 
 from builder.errors import BuildError
+from builder.limits import LEFT_AS_IT_WAS
 from builder.output.layout import MANIFEST
 
-__all__ = ["check_target", "foreign_files", "is_twcasual_output", "staged_output", "sweep_stale"]
+__all__ = ["check_target", "foreign_files", "is_twcasual_output", "staged_output", "sweep_stale",
+           "terminable"]
 
 _SHOWN = 5  # foreign file names listed in a refusal
 
@@ -43,11 +45,13 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
-def sweep_stale(out: Path) -> None:
-    """Remove staging folders of dead builds into `out`; bring back OUT lost mid-swap."""
+def sweep_stale(out: Path) -> list[str]:
+    """Remove staging folders of dead builds into `out`; bring back OUT lost mid-swap. Return one
+    line for each thing done."""
     parent = out.parent
+    done: list[str] = []
     if not parent.is_dir():
-        return
+        return done
     for entry in sorted(parent.iterdir()):
         for prefix in (_STAGE.format(name=out.name), _OLD.format(name=out.name)):
             if not entry.name.startswith(prefix):
@@ -57,8 +61,12 @@ def sweep_stale(out: Path) -> None:
                 continue
             if prefix.endswith("previous-") and not out.exists():
                 entry.rename(out)  # killed between the two renames: the old OUT is still whole
+                done.append(f"put back {out} from {entry.name}, left by a build killed while "
+                            "swapping it in")
             else:
                 shutil.rmtree(entry, ignore_errors=True)
+                done.append(f"removed {entry}, left by a build (pid {pid_text}) that did not finish")
+    return done
 
 
 def _manifest_files(folder: Path) -> dict[str, int] | None:
@@ -166,11 +174,32 @@ def _on_sigterm(signum: int, frame: FrameType | None) -> None:
 
 
 @contextmanager
-def staged_output(out: Path, *, inputs: Iterable[Path] = (), force: bool = False) -> Iterator[Path]:
+def terminable() -> Iterator[None]:
+    """Unwind the block on SIGTERM (cleaning up on the way) and end it with a one-line BuildError.
+
+    Blocks nest; outside the main thread (where no handler can be set) SIGTERM keeps its default.
+    """
+    try:
+        previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    except ValueError:  # not the main thread
+        previous = None
+    try:
+        yield
+    except _Terminated:
+        raise BuildError(f"build terminated (SIGTERM); {LEFT_AS_IT_WAS}") from None
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+@contextmanager
+def staged_output(out: Path, *, inputs: Iterable[Path] = (), force: bool = False,
+                  notify: Callable[[str], None] | None = None) -> Iterator[Path]:
     """Yield an empty staging folder; on success it replaces `out`, on any failure it is removed.
 
     `out` is checked with `check_target` before the staging folder is made and again before the
-    swap (the folder may have changed while the build ran).
+    swap (the folder may have changed while the build ran). Leftovers of dead builds into `out`
+    are removed first, each said in one line to `notify`.
     """
     inputs = tuple(inputs)
     given = out
@@ -179,29 +208,21 @@ def staged_output(out: Path, *, inputs: Iterable[Path] = (), force: bool = False
         out.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise BuildError(f"{out.parent}: cannot create output folder: {error.strerror}") from None
-    sweep_stale(out)
+    for line in sweep_stale(out):
+        if notify is not None:
+            notify(line)
     tag = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
     stage = out.parent / (_STAGE.format(name=out.name) + tag)
-    stage.mkdir()
-    previous_handler = None
-    try:
-        previous_handler = signal.signal(signal.SIGTERM, _on_sigterm)
-    except ValueError:  # not the main thread: cannot install handlers there
-        previous_handler = None
-    try:
-        yield stage
-        check_target(given, inputs=inputs, force=force)
-        old = out.parent / (_OLD.format(name=out.name) + tag)
-        if out.exists():
-            out.rename(old)
-        stage.rename(out)
-        shutil.rmtree(old, ignore_errors=True)
-    except _Terminated:
-        shutil.rmtree(stage, ignore_errors=True)
-        raise BuildError("build terminated (SIGTERM); previous output left as it was") from None
-    except BaseException:
-        shutil.rmtree(stage, ignore_errors=True)
-        raise
-    finally:
-        if previous_handler is not None:
-            signal.signal(signal.SIGTERM, previous_handler)
+    with terminable():
+        stage.mkdir()
+        try:
+            yield stage
+            check_target(given, inputs=inputs, force=force)
+            old = out.parent / (_OLD.format(name=out.name) + tag)
+            if out.exists():
+                out.rename(old)
+            stage.rename(out)
+            shutil.rmtree(old, ignore_errors=True)
+        except BaseException:
+            shutil.rmtree(stage, ignore_errors=True)
+            raise

@@ -21,7 +21,7 @@ from builder.contract.apply import Step
 from builder.contract.params import CORE_KEYS
 from builder.dedup.leaks import LeakBatch, RecordTexts, leak_batch
 from builder.engine.batch import Batch
-from builder.engine.cache import digest
+from builder.engine.cache import CacheEvents, digest
 from builder.engine.counters import Counters
 from builder.engine.parcel import Parcel
 from builder.engine.spool import read_slice
@@ -71,6 +71,7 @@ class Pass2Result:
     timings: Timings
     counters: Counters  # per recipe: PAIR_COUNTS
     failed: list[Failure] = field(default_factory=list)
+    cache: CacheEvents | None = None  # records cache hits, misses and warnings in the worker
 
     def take_tables(self) -> Tables:
         """The record tables per (config, split), read back from the parcel files if there are
@@ -109,6 +110,7 @@ def records_batch(context: PassContext, job: Pass2Job) -> Pass2Result:
         packed=packed, records=int(made.sum()), leak=leak,
         style=style, timings=timings, counters=counters,
         failed=[Failure(pairs[o].source, kind, message) for o, (kind, message) in sorted(failures.items())],
+        cache=context.cache.take_events() if context.cache.enabled else None,
     )
 
 

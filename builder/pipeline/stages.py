@@ -70,8 +70,10 @@ def _shown(pair: Pair) -> dict[str, Any]:
 class BuildRun:
     """One build while its stages run: the report, the timings, and what the caller gets back."""
 
-    def __init__(self, plan: BuildPlan, cache: BuildCache, progress: Progress | None) -> None:
-        self.plan, self.cache, self.progress = plan, cache, progress
+    def __init__(self, plan: BuildPlan, cache: BuildCache, progress: Progress | None,
+                 notify: Callable[[str], None]) -> None:
+        self.plan, self.cache, self.progress, self.notify = plan, cache, progress, notify
+        self.notices: list[str] = []  # what the build said on the way (stderr), not in the output
         self.names = [f.name for f in plan.files]
         self.report = BuildReport(skipped_files=list(plan.files.skipped))
         self.timings = Timings()
@@ -79,6 +81,17 @@ class BuildRun:
         self.report_dict: dict[str, Any] = {}
         self.manifest: dict[str, Any] = {}
         self.register_warnings: list[str] = []  # one line per file whose zh lines are mostly formal
+
+    def notice(self, message: str) -> None:
+        """Say one line about this run (a damaged cache entry, a swept leftover); the output's
+        bytes do not depend on it, so it goes to the caller, not into the report."""
+        self.notices.append(message)
+        self.notify(message)
+
+    def cache_warnings(self) -> None:
+        """Pass on what the cache found damaged since the last call."""
+        for message in self.cache.take_warnings():
+            self.notice(message)
 
     def restored(self, stage: Path) -> None:
         """A cache hit: read back what the caller gets from the restored folder."""
@@ -155,6 +168,7 @@ class BuildRun:
         """Yield one file's pass-1 batches (cached, or computed and cached) and account for it."""
         key = self.plan.file_keys[index]
         cached = self.cache.read_pass1(key) if key else None
+        self.cache_warnings()
         if cached is not None:
             for item in cached:
                 if isinstance(item, _FileDone):
@@ -247,6 +261,9 @@ class BuildRun:
               style: StyleStats, counters: Counters) -> None:
         """Hand one batch's tables to the writer and its counts to the report, in input order."""
         self.timings.merge(part.timings)
+        if part.cache is not None:  # the records cache, as the worker found it
+            self.cache.merge_events(part.cache)
+            self.cache_warnings()
         for (recipe_name, split), table in part.take_tables().items():
             writer.write(recipe_name, split, table)
         self.report.files[self.names[batch.source]].records += part.records
