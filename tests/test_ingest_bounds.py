@@ -6,15 +6,13 @@ import errno
 import hashlib
 import json
 import os
-import signal
 import socket
 import tempfile
 import tracemalloc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from deadline import deadline
 from readcheck import Read, read_checked
 
 from builder.errors import InputError
@@ -27,20 +25,6 @@ ZH1 = "明天早上7:40的火車去花蓮喔，不要遲到啦"
 PAIR = f"{EN1}\n{ZH1}\n"
 
 
-@contextmanager
-def _deadline(seconds: int) -> Iterator[None]:
-    """Fail instead of hanging: a FIFO opened the wrong way blocks forever."""
-
-    def expire(*_: object) -> None:
-        raise TimeoutError(f"still blocked after {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 # --- only regular files ---------------------------------------------------------------------------
@@ -50,7 +34,7 @@ def test_fifo_in_a_folder_or_named_is_skipped_with_its_reason(tmp_path: Path) ->
     """A FIFO among the inputs is listed as skipped, never opened; the regular file beside it is read."""
     os.mkfifo(tmp_path / "pipe.txt")
     (tmp_path / "good.txt").write_text(PAIR, encoding="utf-8")
-    with _deadline(10):
+    with deadline(10):
         found = discover([tmp_path])
         named = discover([tmp_path / "pipe.txt"])
     assert [f.name for f in found] == ["good.txt"]
@@ -61,7 +45,7 @@ def test_fifo_in_a_folder_or_named_is_skipped_with_its_reason(tmp_path: Path) ->
 def test_reading_a_fifo_fails_in_one_line_without_blocking(tmp_path: Path) -> None:
     """A file that became a FIFO after discovery is refused at open time, without waiting for a writer."""
     os.mkfifo(tmp_path / "late.txt")
-    with _deadline(10), pytest.raises(InputError) as info:
+    with deadline(10), pytest.raises(InputError) as info:
         list(read_file(InputFile(tmp_path / "late.txt", "late.txt", "lines")))
     assert str(info.value) == f"{tmp_path / 'late.txt'}: a FIFO, not a regular file; only regular files are read"
 

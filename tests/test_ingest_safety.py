@@ -12,16 +12,15 @@ from __future__ import annotations
 import json
 import os
 import resource
-import signal
 import subprocess
 import sys
 import tracemalloc
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
+from deadline import deadline
 
 import builder.pipeline.pass1 as pass1
 from builder.cli import main
@@ -33,20 +32,6 @@ ZH2 = "修改過的預算禮拜五前傳給我好嗎？拜託啦"
 PAIRS = f"{EN1}\n{ZH1}\n\n{EN2}\n{ZH2}\n"
 
 
-@contextmanager
-def _deadline(seconds: int) -> Iterator[None]:
-    """Fail instead of hanging: a FIFO opened for reading waits for a writer forever."""
-
-    def expire(*_: object) -> None:
-        raise TimeoutError(f"still running after {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def _build(*args: str) -> int:
@@ -62,7 +47,7 @@ def test_fifo_among_the_inputs_is_passed_over_with_its_reason(tmp_path: Path) ->
     (tmp_path / "in").mkdir()
     os.mkfifo(tmp_path / "in" / "pipe.txt")
     (tmp_path / "in" / "good.txt").write_text(PAIRS, encoding="utf-8")
-    with _deadline(60):
+    with deadline(60):
         code = _build("--input", str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--no-cache")
     assert code == 0
     report = _report(tmp_path / "out")

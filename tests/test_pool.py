@@ -8,29 +8,13 @@ import struct
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from deadline import deadline
 
 from builder.engine.executor import Executor
 from builder.errors import BuildError
-
-
-@contextmanager
-def _deadline(seconds: int) -> Iterator[None]:
-    """Fail instead of hanging: SIGALRM interrupts a blocked read in the main thread."""
-    def expired(signum: int, frame: object) -> None:
-        raise TimeoutError(f"still waiting after {seconds} s: a hang")
-
-    previous = signal.signal(signal.SIGALRM, expired)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def _alive(pid: int) -> bool:
@@ -71,7 +55,7 @@ def test_a_worker_killed_halfway_through_its_result_ends_the_map(monkeypatch: py
         os.kill(os.getpid(), signal.SIGKILL)
 
     monkeypatch.setattr(pool, "_reply", half_a_result)  # the workers are forked with it
-    with _deadline(30), Executor(2, 1) as executor:
+    with deadline(30), Executor(2, 1) as executor:
         with pytest.raises(BuildError, match=r"a worker process died \(killed by SIGKILL\)"):
             list(executor.map(_echo, range(10)))
 
@@ -120,7 +104,7 @@ def test_workers_die_with_their_parent(tmp_path: Path) -> None:
     parent.stdin.write("\n")
     parent.stdin.flush()
     parent.wait(timeout=30)
-    deadline = time.monotonic() + 10
-    while any(_alive(pid) for pid in pids) and time.monotonic() < deadline:
+    until = time.monotonic() + 10
+    while any(_alive(pid) for pid in pids) and time.monotonic() < until:
         time.sleep(0.05)
     assert not any(_alive(pid) for pid in pids)

@@ -40,6 +40,7 @@ import numpy as np
 import pyarrow as pa
 
 from builder.engine.entry import TEMPORARY, Damaged, EntryWriter, read_entry, temporary_name
+from builder.engine.pids import pid_alive
 from builder.output.layout import MANIFEST
 from builder.output.manifest import file_sha256
 from builder.version import __version__
@@ -70,15 +71,6 @@ def code_digest() -> str:
             h.update(path.read_bytes())
     return h.hexdigest()
 
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 @dataclass
@@ -148,7 +140,7 @@ class BuildCache:
             for folder in sorted(self.root.glob(f"{kind}/??")):
                 for entry in sorted(folder.iterdir()):
                     found = pattern.match(entry.name)
-                    if found is None or _pid_alive(int(found.group(1))):
+                    if found is None or pid_alive(int(found.group(1))):
                         continue
                     if entry.is_dir() and not entry.is_symlink():
                         shutil.rmtree(entry, ignore_errors=True)

@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
 
+from builder.engine.pids import pid_alive
 from builder.errors import BuildError
 from builder.limits import LEFT_AS_IT_WAS
 from builder.output.layout import MANIFEST
@@ -34,15 +35,6 @@ _SHOWN = 5  # foreign file names listed in a refusal
 _STAGE = ".{name}.building-"
 _OLD = ".{name}.previous-"
 
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def sweep_stale(out: Path) -> list[str]:
@@ -57,7 +49,7 @@ def sweep_stale(out: Path) -> list[str]:
             if not entry.name.startswith(prefix):
                 continue
             pid_text = entry.name[len(prefix):].split("-", 1)[0]
-            if pid_text.isdigit() and _pid_alive(int(pid_text)) and int(pid_text) != os.getpid():
+            if pid_text.isdigit() and pid_alive(int(pid_text)) and int(pid_text) != os.getpid():
                 continue
             if prefix.endswith("previous-") and not out.exists():
                 entry.rename(out)  # killed between the two renames: the old OUT is still whole
