@@ -74,6 +74,10 @@ def _tables() -> _Tables:
         norm = unicodedata.normalize("NFKC", ch)
         if len(norm) != 1 or unicodedata.combining(ch) or 0x1100 <= cp < 0x1200:
             needs[cp] = True
+            if unicodedata.combining(ch):
+                # A mark NFKC could not compose with a letter has no letter of its own (`¯` folds to a
+                # space and U+0304): dropped, so that folding a folded text gives the same key again.
+                kind[cp] = DROP
             continue
         low = norm.lower()
         out = low if len(low) == 1 else norm
