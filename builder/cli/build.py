@@ -110,7 +110,8 @@ def run_build(args: argparse.Namespace) -> int:
             per_split[split] = per_split.get(split, 0) + rows
     set_aside = totals["unpaired"] + sum(totals["rejected"].values())
     skipped = len(result.report.get("skipped_files", []))
-    passed_over = f", {skipped} paths passed over (build_report.json says why)" if skipped else ""
+    passed_over = (f", {skipped} {'path' if skipped == 1 else 'paths'} passed over (build_report.json says why)"
+                   if skipped else "")
     warning = result.report.get("sources", {}).get("warning")
     if warning:
         print(f"warning: {warning}", file=sys.stderr)
