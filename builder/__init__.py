@@ -2,16 +2,18 @@
 
 The public interface, and the whole of what a recipe plugin may import (`from builder import ...`):
 
-- the contract: `recipe`, `Recipe`, `RecipeContext`, `Param`, `CONTRACT_VERSION`, `Registry`;
+- the contract: `recipe`, `Recipe`, `RecipeContext`, `Param`, `CONTRACT_VERSION`, `Registry`; the
+  batched form: `PairBatch` (a batch of pairs as Arrow columns), `BatchContext` (its seeded
+  choices), `Examples` (columns of examples);
 - the types that flow through a build: `Pair`, `Example`, `Record`, `Source`, `Span`, `Style`,
   `SetAside`;
 - the helpers a recipe may need: `strip_colloquial` (take the colloquial layer off a zh line),
   `plain_version` (the same, and colloquial words mapped to neutral written ones),
   `neutral_words_in` (the colloquial words `plain_version` maps in a line), `explain` and
   `GLOSSARY` (what each particle does), `explain_in_line` (what each particle does in one line,
-  by its function there), `FUNCTIONS` (the twelve particle functions), `PARTICLES` (the particle
-  inventory), `CASUAL_THRESHOLD` (the casual score from which a zh line reads casual:
-  `Style.casual`);
+  by its function there; `explain_in_lines` for many lines at once), `FUNCTIONS` (the twelve
+  particle functions), `PARTICLES` (the particle inventory), `CASUAL_THRESHOLD` (the casual
+  score from which a zh line reads casual: `Style.casual`);
 - `build` (imported on first use: it pulls in pyarrow and numpy) and the error types.
 
 Every other module is internal and may change without notice.
@@ -22,11 +24,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from builder.annotate.colloquial import strip_colloquial
-from builder.annotate.function_explain import explain_in_line
+from builder.annotate.function_explain import explain_in_line, explain_in_lines
 from builder.annotate.functions import FUNCTIONS
 from builder.annotate.glossary import GLOSSARY, explain
 from builder.annotate.lexicon import PARTICLES
 from builder.annotate.plain import neutral_words_in, plain_version
+from builder.contract.batch import BatchContext, Examples, PairBatch
 from builder.contract.params import Param
 from builder.contract.recipe import CONTRACT_VERSION, Recipe, RecipeContext, recipe
 from builder.contract.registry import Registry
@@ -44,11 +47,14 @@ __all__ = [
     "FUNCTIONS",
     "GLOSSARY",
     "PARTICLES",
+    "BatchContext",
     "BuildError",
     "ConfigError",
     "Example",
+    "Examples",
     "InputError",
     "Pair",
+    "PairBatch",
     "Param",
     "Recipe",
     "RecipeContext",
@@ -64,6 +70,7 @@ __all__ = [
     "build",
     "explain",
     "explain_in_line",
+    "explain_in_lines",
     "neutral_words_in",
     "plain_version",
     "recipe",

@@ -46,7 +46,7 @@ def _example(item: Recipe, pairs: Sequence[Pair]) -> tuple[Pair, list[Record]] |
 
 
 def _render_recipe(item: Recipe, pairs: Sequence[Pair]) -> Iterator[str]:
-    function = item.function
+    function = item.main_function
     where = f"{getattr(function, '__module__', '?')}:{getattr(function, '__name__', '?')}"
     yield f"## `{item.name}`\n"
     yield f"{item.description}\n"

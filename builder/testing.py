@@ -12,8 +12,9 @@ def test_my_recipe() -> None:
 `check_recipe` runs the recipe on the golden pairs shipped with twcasual (or on the pairs you
 give it) and raises `AssertionError`, naming the recipe and the pair, if an example is malformed
 (empty turn, wrong type, Simplified script, undeclared extra field), if the records do not fit the
-dataset schema, if the output changes between two runs or between two processes, or if the recipe
-tries to reach the network. `golden_pairs` and `make_pair` are pytest fixtures; they exist only
+dataset schema, if the output changes between two runs or between two processes, if the recipe
+tries to reach the network, or, for a recipe with a per-pair and a batched form, if the two forms
+do not agree record for record. `golden_pairs` and `make_pair` are pytest fixtures; they exist only
 where pytest is installed. Everything else here works without pytest.
 
 PYTEST_DONT_REWRITE: the checks raise AssertionError themselves, so pytest has nothing to rewrite
@@ -45,6 +46,7 @@ from builder.contract.registry import Registry
 from builder.errors import RecipeError
 from builder.output.records import SCHEMA
 from builder.pipeline.recipe_tables import recipe_records
+from builder.testing_batched import check_extras, forms_of, run_batched
 from builder.text.normalize import Normalizer
 from builder.types import Pair, RawPair, SetAside, Source
 
@@ -73,12 +75,15 @@ class CheckReport:
     skipped_pairs: int
     cross_process: bool
     table: pa.Table
+    forms: tuple[str, ...] = ("per-pair",)  # the forms checked: "per-pair", "batched"
 
     def __str__(self) -> str:
         where = "two runs and two processes" if self.cross_process else "two runs in one process"
+        forms = " and ".join(self.forms) + (" forms" if len(self.forms) > 1 else " form")
         return (
             f"recipe '{self.recipe}' {self.version}: {self.examples} examples from "
-            f"{self.pairs - self.skipped_pairs} of {self.pairs} pairs, identical across {where}"
+            f"{self.pairs - self.skipped_pairs} of {self.pairs} pairs, identical across {where} "
+            f"({forms})"
         )
 
 
@@ -138,10 +143,19 @@ def _records(recipe: Recipe, pair: Pair, step: Step) -> pa.Table:
         ) from error
 
 
+def _runs(
+    recipe: Recipe, pairs: Sequence[Pair], params: Mapping[str, Any], order: Sequence[int]
+) -> dict[str, dict[int, pa.Table]]:
+    """Each form of the recipe on the pairs, by the build's own code: the per-pair form pair by
+    pair, the batched form on one batch; fail with the pair on any problem."""
+    return {form: _run(one, pairs, params, order) if form == "per-pair" else
+            run_batched(one, pairs, params, order) for form, one in forms_of(recipe).items()}
+
+
 def _run(
     recipe: Recipe, pairs: Sequence[Pair], params: Mapping[str, Any], order: Sequence[int]
 ) -> dict[int, pa.Table]:
-    """Run the recipe through the build's own code path; fail with the pair on any problem."""
+    """Run the recipe pair by pair through the build's own code path; fail with the pair on any problem."""
     step = Step(recipe, dict(params))
     guard = NetworkGuard()
     results: dict[int, pa.Table] = {}
@@ -202,7 +216,7 @@ def _table(recipe: Recipe, results: Mapping[int, pa.Table]) -> pa.Table:
 
 def _locate(recipe: Recipe) -> dict[str, str] | None:
     """Say how another process can find this recipe: by module, by file, or None if it cannot."""
-    function = recipe.function
+    function = recipe.main_function
     module_name = getattr(function, "__module__", None)
     qualname = getattr(function, "__qualname__", "")
     attr = getattr(function, "__name__", "")
@@ -210,7 +224,7 @@ def _locate(recipe: Recipe) -> dict[str, str] | None:
     if module is None or "." in qualname or qualname != attr:
         return None  # defined inside a function or a class: no other process can import it
     found = getattr(module, attr, None)
-    if not isinstance(found, Recipe) or found.function is not function:
+    if not isinstance(found, Recipe) or found.main_function is not function:
         return None
     spec = getattr(module, "__spec__", None)
     importable = (
@@ -233,7 +247,7 @@ def _hash_seed() -> str:
 
 def _in_another_process(
     recipe: Recipe, where: Mapping[str, str], pairs: Sequence[Pair], params: Mapping[str, Any]
-) -> dict[int, str]:
+) -> dict[str, dict[int, str]]:
     with tempfile.TemporaryDirectory(prefix="twcasual-check-") as folder:
         result_path = Path(folder) / "result.json"
         payload = pickle.dumps(
@@ -261,11 +275,11 @@ def _in_another_process(
                 f"failed (exit {done.returncode}):\n  " + "\n  ".join(tail)
             )
         loaded = json.loads(result_path.read_text(encoding="utf-8"))
-    return {int(k): v for k, v in loaded.items()}
+    return {form: {int(k): v for k, v in results.items()} for form, results in loaded.items()}
 
 
 def _worker() -> None:
-    """Run a recipe on pickled pairs in a fresh process; write each pair's output JSON to a file."""
+    """Run a recipe on pickled pairs in a fresh process; write each form's output JSON per pair to a file."""
     job = pickle.loads(sys.stdin.buffer.read())
     where = job["where"]
     registry = Registry()
@@ -280,14 +294,40 @@ def _worker() -> None:
         registry.load_file(Path(where["file"]))
     recipe = registry.get(where["name"])
     pairs = job["pairs"]
-    results = _run(recipe, pairs, job["params"], range(len(pairs)))
+    runs = _runs(recipe, pairs, job["params"], range(len(pairs)))
     Path(job["out"]).write_text(
-        json.dumps({str(k): v for k, v in _as_json(results).items()}, ensure_ascii=False),
+        json.dumps({form: {str(k): v for k, v in _as_json(results).items()} for form, results in runs.items()},
+                   ensure_ascii=False),
         encoding="utf-8",
     )
 
 
 # --- the check ------------------------------------------------------------------------------
+
+
+def _runs_in_one_process(
+    recipe: Recipe, chosen: Sequence[Pair], options: Mapping[str, Any]
+) -> tuple[dict[str, dict[int, pa.Table]], dict[str, dict[int, str]]]:
+    """Each form twice (the second time in reverse pair order), the forms against each other; each
+    form's records per pair, and the same as JSON."""
+    runs = _runs(recipe, chosen, options, range(len(chosen)))
+    if _table(recipe, next(iter(runs.values()))).num_rows == 0:
+        raise AssertionError(
+            f"check_recipe: recipe '{recipe.name}' {recipe.version} made no example from any of "
+            f"{len(chosen)} pairs, so nothing was checked; pass pairs= that it accepts"
+        )
+    if "batched" in runs:
+        _table(recipe, runs["batched"])
+        check_extras(recipe, chosen, runs["batched"])
+    first_json = {form: _as_json(results) for form, results in runs.items()}
+    if len(runs) > 1:
+        _compare(recipe, chosen, first_json["per-pair"], first_json["batched"],
+                 "between its per-pair form (first) and its batched form (second)")
+    again = _runs(recipe, chosen, options, range(len(chosen) - 1, -1, -1))
+    for form, results in again.items():
+        _compare(recipe, chosen, first_json[form], _as_json(results),
+                 f"between two runs in one process ({form} form)")
+    return runs, first_json
 
 
 def check_recipe(
@@ -302,7 +342,9 @@ def check_recipe(
     Asserts, naming the recipe and the pair on failure: every example is well formed (no empty
     turn, right types, Traditional script, declared extra fields), the records fit the dataset
     schema, the output is the same on a second run (in reverse pair order) and in a second process
-    with a different hash seed, and the recipe never opens a network connection. Pass
+    with a different hash seed, and the recipe never opens a network connection. Each form the
+    recipe offers is checked (the batched one on all the pairs as one batch), and a recipe with a
+    per-pair and a batched form must make the same records with both. Pass
     `cross_process=False` only for a recipe defined inside a function, which no other process
     can import.
     """
@@ -313,16 +355,9 @@ def check_recipe(
         raise ValueError("check_recipe needs at least one pair")
     options = dict(params or {})
 
-    first = _run(recipe, chosen, options, range(len(chosen)))
+    runs, first_json = _runs_in_one_process(recipe, chosen, options)
+    first = next(iter(runs.values()))  # the per-pair form's, if it has one
     table = _table(recipe, first)
-    if table.num_rows == 0:
-        raise AssertionError(
-            f"check_recipe: recipe '{recipe.name}' {recipe.version} made no example from any of "
-            f"{len(chosen)} pairs, so nothing was checked; pass pairs= that it accepts"
-        )
-    first_json = _as_json(first)
-    again = _as_json(_run(recipe, chosen, options, range(len(chosen) - 1, -1, -1)))
-    _compare(recipe, chosen, first_json, again, "between two runs in one process")
 
     located = _locate(recipe) if cross_process else None
     if cross_process and located is None:
@@ -333,7 +368,8 @@ def check_recipe(
         )
     if located is not None:
         other = _in_another_process(recipe, located, chosen, options)
-        _compare(recipe, chosen, first_json, other, "in a second process")
+        for form, results in first_json.items():
+            _compare(recipe, chosen, results, other.get(form, {}), f"in a second process ({form} form)")
 
     return CheckReport(
         recipe=recipe.name,
@@ -343,6 +379,7 @@ def check_recipe(
         skipped_pairs=sum(1 for records in first.values() if not records.num_rows),
         cross_process=located is not None,
         table=table,
+        forms=tuple(runs),
     )
 
 

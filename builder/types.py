@@ -83,6 +83,8 @@ class Style:
     1.0 until the scorer has seen the line, so an unscored line is never kept out as formal.
     `plain` is the line with its colloquial layer taken off (`builder.annotate.plain.plain_version`,
     the prompt of a `casualize` record), filled in by the build's first pass; "" until then.
+    `neutral_words` are the colloquial words that plain side mapped to neutral ones
+    (`neutral_words_in`), made with it in the first pass; None until then.
     """
 
     particles: tuple[Span, ...] = ()
@@ -92,6 +94,7 @@ class Style:
     length: int = 0
     casual: float = 1.0
     plain: str = ""
+    neutral_words: tuple[str, ...] | None = None
 
     @property
     def particle_count(self) -> int:
@@ -105,7 +108,7 @@ class Style:
     def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
         # positional rebuild: much faster than the generic dataclass pickling (spool, workers)
         return (Style, (self.particles, self.interjections, self.markers, self.mainland_terms, self.length,
-                        self.casual, self.plain))
+                        self.casual, self.plain, self.neutral_words))
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from builder import CASUAL_THRESHOLD, Example, Pair, RecipeContext, recipe
+from builder import CASUAL_THRESHOLD, BatchContext, Example, Examples, Pair, PairBatch, RecipeContext, recipe
 
 PROMPTS = (
     "把這句台灣口語翻成正式、通順的英文。",
@@ -16,7 +16,12 @@ PROMPTS = (
 )
 
 
-@recipe("casual-to-en", version="1.0.0", core_defaults={"min_casual": CASUAL_THRESHOLD})
+def casual_to_en_batch(pairs: PairBatch, ctx: BatchContext) -> Examples:
+    """The batched form: one request per pair, the zh line in, the English line out."""
+    return Examples(instruction=ctx.pick(PROMPTS), input=pairs.zh, output=pairs.en)
+
+
+@recipe("casual-to-en", version="1.0.0", core_defaults={"min_casual": CASUAL_THRESHOLD}, batch=casual_to_en_batch)
 def casual_to_en(pair: Pair, ctx: RecipeContext) -> Iterator[Example]:
     """Ask for a formal, natural English version of a casual zh-TW sentence."""
     yield Example(instruction=ctx.pick(PROMPTS), input=pair.zh, output=pair.en)

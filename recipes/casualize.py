@@ -2,9 +2,25 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
-from builder import CASUAL_THRESHOLD, Example, Pair, RecipeContext, neutral_words_in, plain_version, recipe
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from builder import (
+    CASUAL_THRESHOLD,
+    BatchContext,
+    Example,
+    Examples,
+    Pair,
+    PairBatch,
+    RecipeContext,
+    neutral_words_in,
+    plain_version,
+    recipe,
+)
 
 PROMPTS = (
     "把這句話改得口語一點，像台灣人平常聊天那樣，加上自然的語氣詞。",
@@ -15,7 +31,44 @@ PROMPTS = (
 )
 
 
-@recipe("casualize", version="2.0.0", fields=("removed",), core_defaults={"min_casual": CASUAL_THRESHOLD})
+def _span_texts(column: pa.Array) -> list[list[str]]:
+    """The texts of one span column, a list per pair."""
+    return pa.ListArray.from_arrays(column.offsets, column.values.field("text")).to_pylist()
+
+
+def casualize_batch(pairs: PairBatch, ctx: BatchContext) -> Examples:
+    """The batched form: the plain sides the first pass made, skipped where nothing was taken off."""
+    plain = pairs.plain
+    missing = np.flatnonzero(pc.equal(plain, "").to_numpy(zero_copy_only=False))
+    words = pairs.column("neutral_words").to_pylist()
+    if missing.size:  # not made by a first pass (pairs made by hand): make them here
+        made = plain.to_pylist()
+        for row in missing.tolist():
+            style = pairs.pairs()[row].style
+            if style is not None:
+                made[row] = plain_version(pairs.pairs()[row].zh, style)
+        plain = pa.array(made, pa.string())
+    kept = pairs.column("annotated").to_numpy(zero_copy_only=False) & \
+        ~pc.equal(plain, pairs.zh).to_numpy(zero_copy_only=False)
+    rows = np.flatnonzero(kept)
+    spans = [_span_texts(pairs.column(name).take(pa.array(rows)))
+             for name in ("particles", "interjections", "markers")]
+    extras = []
+    for k, row in enumerate(rows.tolist()):
+        removed = spans[0][k] + spans[1][k] + spans[2][k]
+        found = words[row]
+        if found is None:
+            pair = pairs.pairs()[row]
+            found = neutral_words_in(pair.zh, pair.style) if pair.style is not None else []
+        removed += [word for word in found if word not in removed]
+        extras.append('{"removed": ' + json.dumps(removed, ensure_ascii=False) + "}")
+    chosen = pa.array(rows)
+    return Examples(rows=rows, instruction=ctx.pick(PROMPTS, rows), input=plain.take(chosen),
+                    output=pairs.zh.take(chosen), synthetic=True, extra=extras)
+
+
+@recipe("casualize", version="2.0.0", fields=("removed",), core_defaults={"min_casual": CASUAL_THRESHOLD},
+        batch=casualize_batch)
 def casualize(pair: Pair, ctx: RecipeContext) -> Iterator[Example]:
     """Turn a plain zh-TW line back into the casual original: particles, interjections and colloquial words.
 
@@ -31,7 +84,8 @@ def casualize(pair: Pair, ctx: RecipeContext) -> Iterator[Example]:
     if plain == pair.zh:
         return
     removed = [s.text for s in style.particles + style.interjections + style.markers]
-    removed += [word for word in neutral_words_in(pair.zh, style) if word not in removed]
+    words = style.neutral_words if style.neutral_words is not None else neutral_words_in(pair.zh, style)
+    removed += [word for word in words if word not in removed]
     yield Example(
         instruction=ctx.pick(PROMPTS), input=plain, output=pair.zh, synthetic=True,
         extra={"removed": removed},

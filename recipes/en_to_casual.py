@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from builder import CASUAL_THRESHOLD, Example, Pair, RecipeContext, recipe
+from builder import CASUAL_THRESHOLD, BatchContext, Example, Examples, Pair, PairBatch, RecipeContext, recipe
 
 # Requests written for twcasual, half in zh-TW and half in English. The English line follows
 # as the input, so every phrasing works for both the chat and the Alpaca shape.
@@ -20,7 +20,12 @@ PROMPTS = (
 )
 
 
-@recipe("en-to-casual", version="1.0.0", core_defaults={"min_casual": CASUAL_THRESHOLD})
+def en_to_casual_batch(pairs: PairBatch, ctx: BatchContext) -> Examples:
+    """The batched form: one request per pair, the English line in, the zh line out."""
+    return Examples(instruction=ctx.pick(PROMPTS), input=pairs.en, output=pairs.zh)
+
+
+@recipe("en-to-casual", version="1.0.0", core_defaults={"min_casual": CASUAL_THRESHOLD}, batch=en_to_casual_batch)
 def en_to_casual(pair: Pair, ctx: RecipeContext) -> Iterator[Example]:
     """Ask for a casual Taiwanese Mandarin rendering of a formal English sentence."""
     yield Example(instruction=ctx.pick(PROMPTS), input=pair.en, output=pair.zh)

@@ -2,9 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import json
+from collections.abc import Iterator, Sequence
 
-from builder import CASUAL_THRESHOLD, Example, Pair, RecipeContext, explain_in_line, recipe
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from builder import (
+    CASUAL_THRESHOLD,
+    BatchContext,
+    Example,
+    Examples,
+    Pair,
+    PairBatch,
+    RecipeContext,
+    Span,
+    explain_in_line,
+    explain_in_lines,
+    recipe,
+)
 
 PROMPTS_ZH = (
     "這句話裡的語氣詞有哪些？在這句裡各自是什麼作用？",
@@ -21,8 +38,43 @@ PROMPTS_EN = (
 _COUNT_ZH = dict(enumerate("一二三四五六七八九十", start=1))
 
 
+def _answer(text: str, particles: Sequence[Span], lang: str, explained: list[tuple[str, str]]) -> str:
+    """The answer: the line, how many particles it has, then each particle where it stands and what it does."""
+    count = len(explained)
+    if lang == "zh":
+        entries = [f"「{where}」的「{span.text}」：{said}" for span, (where, said) in zip(particles, explained)]
+        head = f"「{text}」這句話有{_COUNT_ZH.get(count, str(count))}個語氣詞："
+    else:
+        entries = [f'"{span.text}" in "{where}": {said}' for span, (where, said) in zip(particles, explained)]
+        head = f'"{text}" has one particle:' if count == 1 else f'"{text}" has {count} particles:'
+    return head + "\n" + "\n".join(f"- {entry}" for entry in entries)
+
+
+def _extra(particles: Sequence[Span]) -> str:
+    """The `particles` field as JSON text, as the per-pair form's `extra` is stored."""
+    return '{"particles": ' + json.dumps([[s.text, s.offset, s.function] for s in particles], ensure_ascii=False) + "}"
+
+
+def explain_particles_batch(pairs: PairBatch, ctx: BatchContext) -> Examples:
+    """The batched form: the same draws per pair, in the same order (language, each particle's
+    gloss, the question), made for the whole batch at once."""
+    counts = pc.list_value_length(pairs.particles).to_numpy(zero_copy_only=False)
+    rows = np.flatnonzero(pairs.column("annotated").to_numpy(zero_copy_only=False) & (counts > 0))
+    langs = ["zh" if choice == 0 else "en" for choice in ctx.choices(2, rows).tolist()]
+    texts = pairs.zh.take(pa.array(rows)).to_pylist()
+    spans = pairs.take(rows).spans("particles")
+    each = np.repeat(rows, counts[rows])
+    explained = explain_in_lines(texts, spans, langs, lambda options: ctx.choices(np.asarray(options), each))
+    is_zh = np.array([lang == "zh" for lang in langs], dtype=bool)
+    asked = ctx.choices(np.where(is_zh, len(PROMPTS_ZH), len(PROMPTS_EN)), rows).tolist()
+    questions = [PROMPTS_ZH[k] if zh else PROMPTS_EN[k] for k, zh in zip(asked, is_zh.tolist())]
+    answers = [_answer(text, found, lang, said) for text, found, lang, said in zip(texts, spans, langs, explained)]
+    return Examples(rows=rows, instruction=questions, input=texts, output=answers,
+                    extra=[_extra(found) for found in spans])
+
+
 @recipe("explain-particles", version="2.0.0", fields=("particles",),
-        core_defaults={"min_casual": CASUAL_THRESHOLD})
+        core_defaults={"min_casual": CASUAL_THRESHOLD}, batch=explain_particles_batch)
 def explain_particles(pair: Pair, ctx: RecipeContext) -> Iterator[Example]:
     """Explain what each particle does in this casual zh-TW line, quoting the words around it.
 
@@ -38,18 +90,10 @@ def explain_particles(pair: Pair, ctx: RecipeContext) -> Iterator[Example]:
     lang = ctx.pick(("zh", "en"))
     text = pair.zh
     explained = explain_in_line(text, style.particles, lang, ctx.pick)
-    count = len(explained)
-    if lang == "zh":
-        entries = [f"「{where}」的「{span.text}」：{said}" for span, (where, said) in zip(style.particles, explained)]
-        head = f"「{text}」這句話有{_COUNT_ZH.get(count, str(count))}個語氣詞："
-        instruction = ctx.pick(PROMPTS_ZH)
-    else:
-        entries = [f'"{span.text}" in "{where}": {said}' for span, (where, said) in zip(style.particles, explained)]
-        head = f'"{text}" has one particle:' if count == 1 else f'"{text}" has {count} particles:'
-        instruction = ctx.pick(PROMPTS_EN)
+    instruction = ctx.pick(PROMPTS_ZH if lang == "zh" else PROMPTS_EN)
     yield Example(
         instruction=instruction,
         input=text,
-        output=head + "\n" + "\n".join(f"- {entry}" for entry in entries),
+        output=_answer(text, style.particles, lang, explained),
         extra={"particles": [[s.text, s.offset, s.function] for s in style.particles]},
     )

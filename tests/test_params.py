@@ -118,7 +118,8 @@ def _echo(pair: Pair, ctx: RecipeContext) -> Iterator[Example]:
 
 def test_the_contract_version_of_today_and_an_older_minor_are_accepted() -> None:
     """A recipe written for this contract, or one that states nothing, registers."""
-    assert CONTRACT_VERSION == "2.1"
+    assert CONTRACT_VERSION == "2.2"
+    assert recipe("echo", version="1.0.0", contract="2.2")(_echo).contract == "2.2"
     assert recipe("echo", version="1.0.0", contract="2.1")(_echo).contract == "2.1"
     assert recipe("echo", version="1.0.0", contract="2.0")(_echo).contract == "2.0"
     assert recipe("echo", version="1.0.0")(_echo).contract == CONTRACT_VERSION
@@ -126,9 +127,9 @@ def test_the_contract_version_of_today_and_an_older_minor_are_accepted() -> None
 
 @pytest.mark.parametrize(("contract", "message"), [
     ("1.0", r"^recipe 'echo' \(.*\) was written for recipe contract 1\.0; twcasual \S+ keeps recipe contract "
-            r"2\.1 \(changed since: 2\.0: parameters are declared with @recipe\(params=\[Param\(\.\.\.\)\]\)\): "
-            r"update the recipe and state contract='2\.1'$"),
-    ("2.2", r"was written for recipe contract 2\.2, newer than this twcasual: .*; upgrade twcasual$"),
+            r"2\.2 \(changed since: 2\.0: parameters are declared with @recipe\(params=\[Param\(\.\.\.\)\]\)\): "
+            r"update the recipe and state contract='2\.2'$"),
+    ("2.3", r"was written for recipe contract 2\.3, newer than this twcasual: .*; upgrade twcasual$"),
     ("3.0", r"was written for recipe contract 3\.0, newer than this twcasual"),
     ("2", r"contract '2' is not MAJOR\.MINOR"),
 ])

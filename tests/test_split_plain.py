@@ -44,7 +44,7 @@ def test_without_the_plain_side_tie_the_leak_check_stops_the_build(tmp_path: Pat
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     """Test-only hook: no plain side in the first pass (casualize then makes it itself). A casualize
     prompt equal to a zh line of another split is a leak, and the check stops the build."""
-    monkeypatch.setattr(pass1, "plain_version", lambda text, style: "")
+    monkeypatch.setattr(pass1, "plain_side", lambda text, style: ("", None))
     with pytest.raises(BuildError, match="leak check failed") as err:
         build(BuildConfig(inputs=(_write(tmp_path / "days.txt"),)), tmp_path / "out")
     assert "casualize input" in str(err.value)

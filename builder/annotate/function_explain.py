@@ -9,19 +9,23 @@ clue from the rules (`builder.annotate.functions`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 
 from builder.annotate.function_glosses import CLUES, GLOSSES, SPECIFIC
 from builder.annotate.function_rules import Decision
 from builder.annotate.functions import FUNCTIONS, span_clue, span_decisions
 from builder.annotate.glossary import GLOSSARY
-from builder.annotate.rules import is_boundary
+from builder.annotate.lexicon import BOUNDARY_CLASS
 from builder.types import Span
 
-__all__ = ["Pick", "clause_around", "explain_in_line", "explain_span", "gloss"]
+__all__ = ["Choose", "Pick", "clause_around", "explain_in_line", "explain_in_lines", "explain_span", "gloss",
+           "gloss_options"]
 
 # ctx.pick, or any function that picks one of several phrasings
 Pick = Callable[[Sequence[str]], str]
+# a batched ctx.choices: for each count given, the index of one of that many phrasings
+Choose = Callable[[Sequence[int]], Sequence[int]]
 
 
 def _main_form(particle: str) -> str:
@@ -29,14 +33,19 @@ def _main_form(particle: str) -> str:
     return entry.variant_of or particle if entry else particle
 
 
-def gloss(particle: str, function: str, lang: str, pick: Pick) -> str:
-    """Return one phrasing of what `particle` does with `function` (the particle's own ones included)."""
+def gloss_options(particle: str, function: str, lang: str) -> tuple[str, ...]:
+    """Every phrasing of what `particle` does with `function`, the particle's own ones first."""
     if lang not in ("zh", "en"):
         raise ValueError(f"lang must be 'zh' or 'en', got {lang!r}")
     if function not in GLOSSES:
         raise KeyError(f"unknown function {function!r}. Known: {', '.join(FUNCTIONS)}")
     specific = SPECIFIC.get((_main_form(particle), function))
-    return pick((specific[lang] if specific else ()) + GLOSSES[function][lang])
+    return (specific[lang] if specific else ()) + GLOSSES[function][lang]
+
+
+def gloss(particle: str, function: str, lang: str, pick: Pick) -> str:
+    """Return one phrasing of what `particle` does with `function` (the particle's own ones included)."""
+    return pick(gloss_options(particle, function, lang))
 
 
 def explain_span(
@@ -49,7 +58,11 @@ def explain_span(
     `function` (another backend decided), the gloss is given without a clue.
     """
     decision = decision or span_clue(text, span_text, offset)
-    sentence = gloss(span_text, function, lang, pick)
+    return _with_clue(gloss(span_text, function, lang, pick), span_text, function, lang, decision)
+
+
+def _with_clue(sentence: str, span_text: str, function: str, lang: str, decision: Decision) -> str:
+    """The gloss, then the clue in the line when the rules reached the same function."""
     clue = CLUES.get(decision[1]) if decision[0] == function else None
     if clue is not None and not decision[2] and "{w}" in clue[0]:
         clue = None  # the rule fired without a cue word to name
@@ -64,12 +77,14 @@ def explain_span(
 _OPENER = {"」": "「", "』": "『", "）": "（", ")": "(", "》": "《", "〉": "〈", "】": "【", "”": "“", "’": "‘"}
 
 
+# The last boundary of a line and what follows it; \Z, not $, which also matches before a final "\n".
+_LAST_BOUNDARY = re.compile(f"[{BOUNDARY_CLASS}][^{BOUNDARY_CLASS}]*\\Z")
+
+
 def _clause_start(text: str, end: int) -> int:
     """Return where the clause that ends at `end` starts: just after the last boundary before it."""
-    start = end
-    while start > 0 and not is_boundary(text[start - 1]):
-        start -= 1
-    return start
+    found = _LAST_BOUNDARY.search(text, 0, end)  # one regex search, not a step back per character
+    return found.start() + 1 if found else 0
 
 
 # A clause longer than this is quoted from its last _QUOTED characters, after an ellipsis.
@@ -108,3 +123,27 @@ def explain_in_line(text: str, particles: Sequence[Span], lang: str, pick: Pick)
          explain_span(text, span.text, span.offset, span.function or decision[0], lang, pick, decision))
         for span, decision in zip(particles, decisions)
     ]
+
+
+def explain_in_lines(texts: Sequence[str], particles: Sequence[Sequence[Span]], langs: Sequence[str],
+                     choose: Choose) -> list[list[tuple[str, str]]]:
+    """`explain_in_line` for many lines at once: `choose(counts)` picks, for every particle of every
+    line in order, one of its `count` phrasings (a batched recipe's `ctx.choices`), so the same
+    choices give the same explanations."""
+    readings = []
+    options: list[tuple[str, ...]] = []
+    for text, spans, lang in zip(texts, particles, langs):
+        decisions, _ = span_decisions(text, [(span.text, span.offset) for span in spans], ())
+        for span, decision in zip(spans, decisions):
+            function = span.function or decision[0]
+            readings.append((text, span, function, lang, decision))
+            options.append(gloss_options(span.text, function, lang))
+    chosen = iter(choose([len(found) for found in options]))
+    explained = [(clause_around(text, span.offset, len(span.text)),
+                  _with_clue(found[int(next(chosen))], span.text, function, lang, decision))
+                 for (text, span, function, lang, decision), found in zip(readings, options)]
+    out, start = [], 0
+    for spans in particles:
+        out.append(explained[start:start + len(spans)])
+        start += len(spans)
+    return out

@@ -17,7 +17,7 @@ from builder.annotate.neutral_words import default_matcher, map_neutral_words
 from builder.text.script import HAN, char_class
 from builder.types import Style
 
-__all__ = ["neutral_words_in", "plain_version"]
+__all__ = ["neutral_words_in", "plain_side", "plain_version"]
 
 _HANZI = char_class(HAN)
 
@@ -49,19 +49,27 @@ def _drop_final_de(text: str) -> str:
 
 def plain_version(text: str, style: Style) -> str:
     """Return the plain side of a casual line: colloquial layer off, neutral words in, punctuation whole."""
+    return plain_side(text, style)[0]
+
+
+def plain_side(text: str, style: Style) -> tuple[str, tuple[str, ...]]:
+    """Return the plain side of a line (`plain_version`) and the words it mapped (`neutral_words_in`),
+    taking the colloquial layer off once for both (the first pass makes them together)."""
     spans = style.particles + style.interjections + style.markers
     check_spans(text, spans)
     # A marker the word list also has is left to the list, which sees its context.
-    stripped = strip_spans(text, style, default_matcher().forms) if spans else text
+    matcher = default_matcher()
+    stripped = strip_spans(text, style, matcher.forms) if spans else text
+    words = tuple(matcher.forms_in(stripped))
     mapped = map_neutral_words(stripped)
     if mapped == text:
-        return text
+        return text, words
     # Only a line that changed: a writer's own 非常好吃的 in an otherwise plain line stays.
     plain = _drop_final_de(mapped)
     result = repair_punctuation(plain)
     if not result.strip(CLAUSE_PUNCT + "「」『』（）()"):
-        return text  # nothing would be left: keep the line (the recipe then skips it)
-    return result
+        return text, words  # nothing would be left: keep the line (the recipe then skips it)
+    return result, words
 
 
 def neutral_words_in(text: str, style: Style) -> list[str]:

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from builder.contract.batch import PairBatch
 from builder.contract.params import CORE_KEYS, CoreKey, check_core
 from builder.contract.recipe import Recipe
 from builder.types import Example, Pair, Record
@@ -55,7 +56,7 @@ class Step:
         """Whether the config's filters let this pair reach the recipe."""
         return not self.filters or self.kept_out_by(pair) is None
 
-    def refused(self, pairs: Sequence[Pair], measures: dict[str, np.ndarray] | None = None) -> np.ndarray:
+    def refused(self, pairs: Sequence[Pair] | PairBatch, measures: dict[str, np.ndarray] | None = None) -> np.ndarray:
         """For a batch of pairs at once: 0 where a pair reaches the recipe, else 1 + the index (in
         `filters`) of the first key that keeps it out. `measures` caches each key's measures of
         these pairs across the steps of a batch."""

@@ -9,7 +9,7 @@ from types import MappingProxyType
 from builder.text.script import looks_simplified
 from builder.types import Example
 
-__all__ = ["check_example", "checked_example", "extra_json"]
+__all__ = ["check_example", "checked_example", "extra_json", "extra_problem", "is_simplified"]
 
 # One encoder for every record: json.dumps with options builds a new encoder on each call.
 _JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True, allow_nan=False)
@@ -60,22 +60,29 @@ def _problem(example: object, fields: frozenset[str], known: tuple[str, ...]) ->
         return "empty output (assistant turn)"
     if type(example.synthetic) is not bool:
         return "synthetic must be a bool"
-    extra = example.extra
+    problem = extra_problem(example.extra, fields)
+    if problem:
+        return problem
+    for name, value in zip(("instruction", "input", "output"), texts):
+        if value not in known and is_simplified(value):
+            return f"{name} is in Simplified script (zh-TW needs Traditional)"
+    return None
+
+
+def extra_problem(extra: object, fields: frozenset[str]) -> str | None:
+    """Why an example's extra fields are wrong (not a mapping, a field not declared), or None."""
     if type(extra) not in _MAPPINGS and not isinstance(extra, Mapping):
         return "extra must be a mapping"
     if extra and not extra.keys() <= fields:
         unknown = sorted(set(extra) - fields)
         return f"extra fields {unknown} are not declared in @recipe(fields=...)"
-    for name, value in zip(("instruction", "input", "output"), texts):
-        if value not in known and _simplified(value):
-            return f"{name} is in Simplified script (zh-TW needs Traditional)"
     return None
 
 
 _SCRIPT_SEEN: dict[str, bool] = {}
 
 
-def _simplified(text: str) -> bool:
+def is_simplified(text: str) -> bool:
     """`looks_simplified`, remembered for repeated texts such as prompt templates (bounded)."""
     seen = _SCRIPT_SEEN.get(text)
     if seen is None:

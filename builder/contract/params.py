@@ -18,7 +18,9 @@ from typing import Any
 
 import numpy as np
 
+from builder.contract.batch import PairBatch
 from builder.errors import ConfigError
+from builder.pair_table import measure_column
 from builder.types import Pair
 
 __all__ = ["CORE_KEYS", "PARAM_TYPES", "CoreKey", "Param", "check_core", "core_default_problem", "resolve_params",
@@ -66,9 +68,11 @@ _UNMEASURED = float("-inf")  # a pair without a style never reaches a minimum
 class CoreKey(Param):
     """A key of every `[recipes.NAME]` table that the core handles: a minimum on one measure of the
     pair (`measure(pair)`). A pair reaches the recipe when its measure is at least the key's value;
-    the default value (the lowest) lets every pair pass."""
+    the default value (the lowest) lets every pair pass. `column` names the `PairBatch` column that
+    holds the same measure for a whole batch."""
 
     measure: Callable[[Pair], float] = lambda pair: 0.0
+    column: str = ""  # the column of a PairBatch that holds the measure
     minimum: float = 0
     maximum: float | None = None
 
@@ -86,8 +90,11 @@ class CoreKey(Param):
         """Whether one pair reaches the recipe under this key's `value`."""
         return self.measure(pair) >= value
 
-    def measures(self, pairs: Sequence[Pair]) -> np.ndarray:
-        """The measure of every pair, as one float array (what a batch compares at once)."""
+    def measures(self, pairs: Sequence[Pair] | PairBatch) -> np.ndarray:
+        """The measure of every pair, as one float array (what a batch compares at once); from its
+        column (`column`) for a `PairBatch`."""
+        if isinstance(pairs, PairBatch):
+            return measure_column(pairs.batch, self.column)
         return np.fromiter(map(self.measure, pairs), dtype=np.float64, count=len(pairs))
 
 
@@ -101,9 +108,9 @@ def _casual_score(pair: Pair) -> float:
 
 CORE_KEYS: tuple[CoreKey, ...] = (
     CoreKey("min_particles", int, 0, "pairs with fewer sentence-final particles never reach the recipe",
-            measure=_particle_count),
+            measure=_particle_count, column="particle_count"),
     CoreKey("min_casual", float, 0.0, "pairs whose zh line scores less casual (0..1) never reach the recipe; "
-            "0 turns the register gate off", measure=_casual_score, maximum=1.0),
+            "0 turns the register gate off", measure=_casual_score, column="casual_score", maximum=1.0),
 )
 _CORE = {key.name: key for key in CORE_KEYS}
 

@@ -1,9 +1,12 @@
 """The recipe contract: the `@recipe` decorator, the `Recipe` it makes, and the context a recipe gets.
 
-A recipe is one decorated function, one pair in, zero or more `Example`s out. The decorator checks
-it when its module is imported: a kebab-case name, a semver version, a docstring, the `(pair, ctx)`
-signature, snake_case extra fields, well-formed parameter declarations, and the contract version
-the recipe says it was written for (`contract="2.0"`), which must be one this twcasual keeps.
+A recipe is one decorated function, one pair in, zero or more `Example`s out; it may also offer a
+batched form, a batch of pairs in as Arrow columns and columns of examples out, which a build then
+uses (the two must agree record for record: `builder.testing.check_recipe` checks it). The
+decorator checks it when its module is imported: a kebab-case name, a semver version, a docstring,
+the `(pair, ctx)` signature (`(pairs, ctx)` for a batched function), snake_case extra fields,
+well-formed parameter declarations, and the contract version the recipe says it was written for
+(`contract="2.0"`), which must be one this twcasual keeps.
 
 Contract versions (MAJOR.MINOR; a recipe runs on any twcasual with the same MAJOR and at least its
 MINOR):
@@ -13,12 +16,15 @@ MINOR):
   the wrong type in the config is an error, and `ctx.params` holds every declared parameter.
 - 2.1: a recipe may set its own defaults for the core's keys (`@recipe(core_defaults={"min_casual":
   CASUAL_THRESHOLD})`); the config's value still wins.
+- 2.2: a recipe may offer a batched form (`builder.contract.batch`): `@recipe(..., batch=function)`
+  beside its per-pair function, or `@recipe(..., batched=True)` on a batched function alone.
 """
 
 from __future__ import annotations
 
 import hashlib
 import inspect
+import json
 import random
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -27,6 +33,8 @@ from functools import cached_property
 from types import MappingProxyType
 from typing import Any, TypeVar
 
+from builder.contract.batch import BatchContext, BatchFunction, PairBatch
+from builder.contract.batch_checks import Malformed, first_problems, made_columns
 from builder.contract.checks import checked_example
 from builder.contract.params import CORE_KEYS, Param, core_default_problem, resolve_params
 from builder.errors import RecipeError
@@ -36,7 +44,8 @@ from builder.version import __version__
 
 __all__ = ["CONTRACT_VERSION", "Recipe", "RecipeContext", "RecipeFunction", "recipe"]
 
-CONTRACT_VERSION = "2.1"
+CONTRACT_VERSION = "2.2"
+BATCHED_SINCE = (2, 2)  # the contract that added the batched form
 _CHANGES = {2: "parameters are declared with @recipe(params=[Param(...)])"}  # what each MAJOR broke
 
 _NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
@@ -97,17 +106,22 @@ class RecipeContext:
 
 @dataclass(frozen=True)
 class Recipe:
-    """A registered recipe: the function and what the registry checked about it."""
+    """A registered recipe: the function (or functions) and what the registry checked about it.
+
+    `function` is the per-pair form (None for a recipe that has only a batched form), `batch` the
+    batched form (None for a per-pair recipe). A build runs the batched form when there is one.
+    """
 
     name: str
     version: str
-    function: RecipeFunction = field(repr=False)
+    function: RecipeFunction | None = field(repr=False)
     description: str
     fields: tuple[str, ...] = ()
     origin: str = ""
     params: tuple[Param, ...] = ()
     contract: str = CONTRACT_VERSION
     core_defaults: Mapping[str, Any] = field(default_factory=dict, hash=False)  # its defaults for core keys
+    batch: BatchFunction | None = field(default=None, repr=False)
 
     @cached_property
     def field_set(self) -> frozenset[str]:
@@ -115,14 +129,24 @@ class Recipe:
         return frozenset(self.fields)
 
     @property
+    def main_function(self) -> Callable[..., Any]:
+        """The function the decorator was put on: the per-pair one, else the batched one."""
+        function = self.function if self.function is not None else self.batch
+        assert function is not None, "a recipe has a per-pair or a batched form"
+        return function
+
+    @property
     def defined_at(self) -> str:
         """Where the function is defined, as `file:line`."""
-        code = getattr(self.function, "__code__", None)
+        function = self.main_function
+        code = getattr(function, "__code__", None)
         if code is None:
-            return getattr(self.function, "__module__", "?")
+            return getattr(function, "__module__", "?")
         return f"{code.co_filename}:{code.co_firstlineno}"
 
     def __call__(self, pair: Pair, ctx: RecipeContext) -> Iterator[Example]:
+        if self.function is None:  # batched only: the batched form on a batch of this one pair
+            return iter([example for example, _ in self._batched_one(pair, ctx.params, check=False)])
         result = self.function(pair, ctx)
         if result is None:
             return iter(())
@@ -135,12 +159,14 @@ class Recipe:
     def checked(self, pair: Pair, params: Mapping[str, Any]) -> list[tuple[Example, str]]:
         """Run on one pair with resolved `params`, as a build does: every example checked, each
         with its extra fields as JSON. A raise or a malformed example is a RecipeError naming the
-        recipe, its version and the pair's file and line."""
+        recipe, its version and the pair's file and line. A recipe with only a batched form runs
+        it on a batch of this one pair."""
+        if self.function is None:
+            return self._batched_one(pair, params)
         try:
             examples = list(self(pair, RecipeContext(self.name, pair, params)))
         except Exception as error:
-            message = " ".join(str(error).split())  # one line, whatever the recipe raised
-            raise RecipeError(f"{self._where(pair)}: {type(error).__name__}: {message}") from error
+            raise self.failed(pair, error) from error
         known = (pair.en, pair.zh)
         checked = []
         for example in examples:
@@ -149,6 +175,29 @@ class Recipe:
                 raise RecipeError(f"{self._where(pair)}: malformed example: {problem}")
             checked.append((example, extra))
         return checked
+
+    def _batched_one(self, pair: Pair, params: Mapping[str, Any], check: bool = True) -> list[tuple[Example, str]]:
+        """The batched form on a batch of one pair, its examples checked (`check`) and made `Example`s."""
+        assert self.batch is not None, "a recipe has a per-pair or a batched form"
+        pairs = PairBatch.of([pair])
+        try:
+            made = made_columns(self.batch(pairs, BatchContext(self.name, pairs, params)), 1)
+        except Malformed as problem:
+            raise RecipeError(f"{self._where(pair)}: malformed example: {problem}") from None
+        except Exception as error:
+            raise self.failed(pair, error) from error
+        problems = first_problems(made, self.field_set, pairs.en, pairs.zh) if check else {}
+        if problems:
+            raise RecipeError(f"{self._where(pair)}: malformed example: {problems[0]}")
+        columns = zip(made.instruction.to_pylist(), made.output.to_pylist(), made.input.to_pylist(),
+                      made.extra.to_pylist(), made.synthetic.to_pylist())
+        return [(Example(instruction, output, input_, json.loads(extra) if extra != "{}" else {}, synthetic), extra)
+                for instruction, output, input_, extra, synthetic in columns]
+
+    def failed(self, pair: Pair, error: Exception) -> RecipeError:
+        """The error of a recipe that raised on a pair: one line naming the recipe and the pair."""
+        message = " ".join(str(error).split())  # one line, whatever the recipe raised
+        return RecipeError(f"{self._where(pair)}: {type(error).__name__}: {message}")
 
     def run(self, pair: Pair, params: Mapping[str, Any] | None = None) -> list[Example]:
         """Run the recipe on one pair with a fresh context and the checks of a build."""
@@ -162,17 +211,21 @@ class Recipe:
 def recipe(
     name: str, *, version: str, fields: Sequence[str] = (), params: Sequence[Param] = (),
     contract: str = CONTRACT_VERSION, core_defaults: Mapping[str, Any] | None = None,
-) -> Callable[[RecipeFunction], Recipe]:
+    batch: BatchFunction | None = None, batched: bool = False,
+) -> Callable[[Callable[..., Any]], Recipe]:
     """Turn a function `(pair, ctx) -> Iterable[Example]` into a checked `Recipe`.
 
     `name` is kebab-case and unique, `version` is semver, the docstring's first line is the
     description, `fields` names the extra fields the recipe may put in `Example.extra`, `params`
     declares the parameters it reads from `ctx.params`, `contract` is the contract version it
     was written for, and `core_defaults` sets the recipe's own defaults for the core's keys
-    (`min_casual`, `min_particles`), which a config can still override.
+    (`min_casual`, `min_particles`), which a config can still override. `batch` gives the
+    recipe's batched form, `(pairs: PairBatch, ctx: BatchContext) -> Examples`, beside the
+    per-pair one; `batched=True` says the decorated function is itself a batched form (and the
+    recipe has no per-pair one).
     """
 
-    def decorate(function: RecipeFunction) -> Recipe:
+    def decorate(function: Callable[..., Any]) -> Recipe:
         where = f"{getattr(function, '__module__', '?')}.{getattr(function, '__qualname__', '?')}"
         if not isinstance(name, str) or not _NAME.match(name):
             raise RecipeError(f"recipe {where}: name {name!r} is not kebab-case (like 'en-to-casual')")
@@ -185,25 +238,45 @@ def recipe(
         doc = inspect.getdoc(function) or ""
         if not doc.strip():
             raise RecipeError(f"recipe '{name}' ({where}): needs a docstring; its first line is the description")
-        _check_signature(name, where, function)
+        _check_signature(name, where, function, "(pairs, ctx)" if batched else "(pair, ctx)")
         for extra in fields:
             if not _FIELD.match(extra):
                 raise RecipeError(f"recipe '{name}' ({where}): field name {extra!r} is not snake_case")
         _check_params(name, where, params)
         _check_contract(name, where, contract)
+        _check_batch(name, where, batch, batched, contract)
         for key, value in (core_defaults or {}).items():
             problem = core_default_problem(key, value)
             if problem:
                 raise RecipeError(f"recipe '{name}' ({where}): {problem}")
-        return Recipe(name=name, version=version, function=function,
+        return Recipe(name=name, version=version, function=None if batched else function,
                       description=doc.strip().splitlines()[0], fields=tuple(fields),
                       params=tuple(params), contract=contract,
-                      core_defaults=MappingProxyType(dict(core_defaults or {})))
+                      core_defaults=MappingProxyType(dict(core_defaults or {})),
+                      batch=function if batched else batch)
 
     return decorate
 
 
-def _check_signature(name: str, where: str, function: Callable[..., Any]) -> None:
+def _check_batch(name: str, where: str, batch: Any, batched: bool, contract: str) -> None:
+    """Check the batched form a recipe offers, and that it states a contract that has one."""
+    if batch is None and not batched:
+        return
+    if batch is not None and batched:
+        raise RecipeError(f"recipe '{name}' ({where}): give either batch=function (beside a per-pair "
+                          "function) or batched=True (on a batched function), not both")
+    if batch is not None:
+        if not callable(batch):
+            raise RecipeError(f"recipe '{name}' ({where}): batch= is not callable")
+        _check_signature(name, where, batch, "(pairs, ctx)", "its batched form")
+    if tuple(map(int, contract.split("."))) < BATCHED_SINCE:
+        since = ".".join(map(str, BATCHED_SINCE))
+        raise RecipeError(f"recipe '{name}' ({where}) offers a batched form, which recipe contract {since} "
+                          f"added, but states contract='{contract}': state contract='{since}'")
+
+
+def _check_signature(name: str, where: str, function: Callable[..., Any], shape: str = "(pair, ctx)",
+                     what: str = "") -> None:
     try:
         parameters = list(inspect.signature(function).parameters.values())
     except (TypeError, ValueError) as error:
@@ -215,7 +288,8 @@ def _check_signature(name: str, where: str, function: Callable[..., Any]) -> Non
     ]
     required_keyword = [p for p in parameters if p.kind is p.KEYWORD_ONLY and p.default is p.empty]
     if len(positional) != 2 or required_keyword:
-        raise RecipeError(f"recipe '{name}' ({where}): must take exactly (pair, ctx)")
+        subject = f" {what}" if what else ""
+        raise RecipeError(f"recipe '{name}' ({where}):{subject} must take exactly {shape}")
 
 
 def _check_params(name: str, where: str, params: Sequence[Param]) -> None:

@@ -62,7 +62,7 @@ class Registry:
             self.get(item.name)
         taken = self._recipes.get(item.name)
         if taken is not None:
-            if taken.function is item.function:
+            if taken.function is item.function and taken.batch is item.batch:
                 return taken
             raise RecipeError(
                 f"recipe name '{item.name}' is taken: {taken.defined_at} ({taken.origin or '?'})"

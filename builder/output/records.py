@@ -3,9 +3,12 @@
 The pair's `license` and `attribution` (its source's terms) and `meta` (its row's other columns, as
 JSON object text) ride with every record made of it.
 
-A recipe's examples become record-side columns (`examples_table`); each pair's texts, provenance
-and style become pair-side columns once (`pairs_table`); `with_pairs` joins the two in the
-dataset's column order. The build and `records_to_table` both go through these functions.
+A recipe's examples become record-side columns (`record_table`, from one Arrow array per column:
+the chat column and the ids are made with Arrow compute, never an object per record;
+`examples_table` for `Example` objects); each pair's texts, provenance and style are pair-side
+columns (`pairs_table`; in a build, the batch's `builder.pair_table` columns); `with_pairs` joins
+the two in the dataset's column order. The build and `records_to_table` both go through these
+functions.
 """
 
 from __future__ import annotations
@@ -14,15 +17,13 @@ from collections.abc import Sequence
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from builder.quality.register import CASUAL_THRESHOLD, REGISTERS
-from builder.types import Example, Pair, Record, Span, Style
+from builder.pair_table import PAIR_SCHEMA, SPANS, pair_table
+from builder.types import Example, Pair, Record
 
-__all__ = ["PAIR_COLUMNS", "RECORD_COLUMNS", "SCHEMA", "examples_table", "pairs_table", "records_to_table",
-           "with_pairs"]
-
-# function: what a particle or interjection does in the line ("" for markers and Mainland terms)
-_SPANS = pa.list_(pa.struct([("text", pa.string()), ("offset", pa.int32()), ("function", pa.string())]))
+__all__ = ["PAIR_COLUMNS", "RECORD_COLUMNS", "SCHEMA", "chat_column", "examples_table", "pairs_table", "record_table",
+           "records_to_table", "repeated", "with_pairs"]
 
 SCHEMA = pa.schema(
     [
@@ -41,10 +42,10 @@ SCHEMA = pa.schema(
         ("source_zh_line", pa.int32()),
         ("converted_simplified", pa.bool_()),
         ("synthetic", pa.bool_()),
-        ("particles", _SPANS),
-        ("interjections", _SPANS),
-        ("markers", _SPANS),
-        ("mainland_terms", _SPANS),
+        ("particles", SPANS),
+        ("interjections", SPANS),
+        ("markers", SPANS),
+        ("mainland_terms", SPANS),
         ("particle_count", pa.int32()),
         ("particle_density", pa.float64()),
         ("casual_score", pa.float64()),
@@ -57,25 +58,6 @@ SCHEMA = pa.schema(
 )
 
 
-def _span_array(groups: Sequence[Sequence[Span]]) -> pa.Array:
-    """A list<struct<text, offset, function>> column from one group of spans per row, built from
-    flat arrays (no dict per span)."""
-    texts: list[str] = []
-    offsets: list[int] = []
-    functions: list[str] = []
-    bounds = [0]
-    for spans in groups:
-        for span in spans:
-            texts.append(span.text)
-            offsets.append(span.offset)
-            functions.append(span.function)
-        bounds.append(len(texts))
-    values = pa.StructArray.from_arrays(
-        [pa.array(texts, pa.string()), pa.array(offsets, pa.int32()), pa.array(functions, pa.string())],
-        fields=list(_SPANS.value_type))
-    return pa.ListArray.from_arrays(pa.array(bounds, pa.int32()), values, type=_SPANS)
-
-
 PAIR_COLUMNS = ("pair_id", "en", "zh", "source_file", "source_en_line", "source_zh_line",
                  "converted_simplified", "particles", "interjections", "markers",
                  "mainland_terms", "particle_count", "particle_density", "casual_score", "register",
@@ -83,61 +65,50 @@ PAIR_COLUMNS = ("pair_id", "en", "zh", "source_file", "source_en_line", "source_
 
 
 _PAIR_SCHEMA = pa.schema([SCHEMA.field(name) for name in PAIR_COLUMNS])
-_NO_STYLE = Style()
+assert all(PAIR_SCHEMA.field(f.name).type == f.type for f in _PAIR_SCHEMA), "pair columns differ from the dataset's"
 
 
 def pairs_table(pairs: Sequence[Pair]) -> pa.Table:
     """The pair-side columns (texts, provenance, style) of the dataset schema, one row per pair."""
-    styles = [pair.style or _NO_STYLE for pair in pairs]
-    sources = [pair.source for pair in pairs]
-    columns = {
-        "pair_id": pa.array([p.id for p in pairs], pa.string()),
-        "en": pa.array([p.en for p in pairs], pa.string()),
-        "zh": pa.array([p.zh for p in pairs], pa.string()),
-        "source_file": pa.array([s.file for s in sources], pa.string()),
-        "source_en_line": pa.array([s.en_line for s in sources], pa.int32()),
-        "source_zh_line": pa.array([s.zh_line for s in sources], pa.int32()),
-        "converted_simplified": pa.array([p.converted_simplified for p in pairs], pa.bool_()),
-        "particles": _span_array([s.particles for s in styles]),
-        "interjections": _span_array([s.interjections for s in styles]),
-        "markers": _span_array([s.markers for s in styles]),
-        "mainland_terms": _span_array([s.mainland_terms for s in styles]),
-        "particle_count": pa.array([s.particle_count for s in styles], pa.int32()),
-        "particle_density": pa.array([s.particle_density for s in styles], pa.float64()),
-        **_register_columns(styles),
-        "license": pa.array([p.license for p in pairs], pa.string()),
-        "attribution": pa.array([p.attribution for p in pairs], pa.string()),
-        "meta": pa.array([p.meta for p in pairs], pa.string()),
-    }
-    return pa.Table.from_arrays([columns[name] for name in PAIR_COLUMNS], schema=_PAIR_SCHEMA)
-
-
-def _register_columns(styles: Sequence[Style]) -> dict[str, pa.Array]:
-    """The casual score of each pair's zh line, and its register by the threshold (vectorised)."""
-    scores = np.fromiter((s.casual for s in styles), dtype=np.float64, count=len(styles))
-    registers = np.where(scores >= CASUAL_THRESHOLD, REGISTERS[0], REGISTERS[1])
-    return {"casual_score": pa.array(scores, pa.float64()), "register": pa.array(registers, pa.string())}
+    return pa.Table.from_batches([pair_table(pairs).select(list(PAIR_COLUMNS))], schema=_PAIR_SCHEMA)
 
 
 _MESSAGES = SCHEMA.field("messages").type
+_ROLES = pa.array(["user", "assistant"], pa.string())
 
 
-def _messages(users: list[str], outputs: list[str]) -> pa.Array:
-    """The chat column, [{user}, {assistant}] per record, built from arrays (no dict per turn)."""
-    count = len(users)
-    contents: list[str] = [""] * (2 * count)
-    contents[0::2] = users
-    contents[1::2] = outputs
-    turns = pa.StructArray.from_arrays(
-        [pa.array(["user", "assistant"] * count, pa.string()), pa.array(contents, pa.string())],
-        fields=list(_MESSAGES.value_type),
-    )
-    offsets = pa.array(range(0, 2 * count + 1, 2), pa.int32())
+def chat_column(instruction: pa.Array, input_: pa.Array, output: pa.Array) -> pa.Array:
+    """The chat column, [{user}, {assistant}] per record, with Arrow compute (no object per turn):
+    the user turn is the instruction, then a blank line and the input when there is one."""
+    count = len(output)
+    joined = pc.binary_join_element_wise(instruction, input_, "\n\n")
+    users = pc.if_else(pc.equal(input_, ""), instruction, joined)
+    order = np.empty(2 * count, dtype=np.int64)
+    order[0::2] = np.arange(count)
+    order[1::2] = np.arange(count, 2 * count)
+    contents = pa.concat_arrays([users, output]).take(order)
+    roles = _ROLES.take(np.tile(np.array([0, 1], dtype=np.int64), count))
+    turns = pa.StructArray.from_arrays([roles, contents], fields=list(_MESSAGES.value_type))
+    offsets = pa.array(np.arange(0, 2 * count + 1, 2, dtype=np.int32))
     return pa.ListArray.from_arrays(offsets, turns, type=_MESSAGES)
 
 
 RECORD_COLUMNS = tuple(name for name in SCHEMA.names if name not in PAIR_COLUMNS)
 _RECORD_SCHEMA = pa.schema([SCHEMA.field(name) for name in RECORD_COLUMNS])
+
+
+def record_table(ids: pa.Array, recipe: pa.Array, version: pa.Array, instruction: pa.Array, input_: pa.Array,
+                 output: pa.Array, synthetic: pa.Array, extra: pa.Array) -> pa.Table:
+    """The record-side columns (`RECORD_COLUMNS`) from one array per column, one row per record."""
+    columns = {"id": ids, "recipe": recipe, "recipe_version": version,
+               "messages": chat_column(instruction, input_, output), "instruction": instruction,
+               "input": input_, "output": output, "synthetic": synthetic, "extra": extra}
+    return pa.Table.from_arrays([columns[name] for name in RECORD_COLUMNS], schema=_RECORD_SCHEMA)
+
+
+def repeated(value: str, count: int) -> pa.Array:
+    """One string `count` times, as a string array."""
+    return pa.array([value], pa.string()).take(np.zeros(count, dtype=np.int64))
 
 
 def examples_table(recipe: str | Sequence[str], version: str | Sequence[str], ids: Sequence[str],
@@ -148,23 +119,15 @@ def examples_table(recipe: str | Sequence[str], version: str | Sequence[str], id
     example's extra fields as JSON (`builder.contract.checks.extra_json`).
     """
     count = len(ids)
-    outputs = [e.output for e in examples]
-    columns = {
-        "id": pa.array(ids, pa.string()),
-        "recipe": _strings(recipe, count),
-        "recipe_version": _strings(version, count),
-        "messages": _messages([e.user for e in examples], outputs),
-        "instruction": pa.array([e.instruction for e in examples], pa.string()),
-        "input": pa.array([e.input for e in examples], pa.string()),
-        "output": pa.array(outputs, pa.string()),
-        "synthetic": pa.array([e.synthetic for e in examples], pa.bool_()),
-        "extra": pa.array(extras, pa.string()),
-    }
-    return pa.Table.from_arrays([columns[name] for name in RECORD_COLUMNS], schema=_RECORD_SCHEMA)
+    return record_table(
+        pa.array(ids, pa.string()), _strings(recipe, count), _strings(version, count),
+        pa.array([e.instruction for e in examples], pa.string()), pa.array([e.input for e in examples], pa.string()),
+        pa.array([e.output for e in examples], pa.string()), pa.array([e.synthetic for e in examples], pa.bool_()),
+        pa.array(extras, pa.string()))
 
 
 def _strings(value: str | Sequence[str], count: int) -> pa.Array:
-    return pa.array([value] * count if isinstance(value, str) else value, pa.string())
+    return repeated(value, count) if isinstance(value, str) else pa.array(value, pa.string())
 
 
 def with_pairs(records: pa.Table, pairs: pa.Table, rows: pa.Array | np.ndarray) -> pa.Table:

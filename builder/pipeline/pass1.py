@@ -13,7 +13,7 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
-from builder.annotate.plain import plain_version
+from builder.annotate.plain import plain_side
 from builder.dedup.fold import SideFeatures, pair_features
 from builder.engine.spool import dump_pairs
 from builder.engine.timing import Timings
@@ -103,8 +103,10 @@ def annotate_batch(context: PassContext, batch: Sequence[RawPair]) -> Pass1Resul
         styles = score_styles(zh, styles)
         formal = sum(s.casual < CASUAL_THRESHOLD for s in styles)
     with timings.stage("plain"):  # the plain side, once: casualize's prompt and a split-group key
-        plain = [plain_version(line, style) for line, style in zip(zh, styles)]
-        pairs = [p.with_style(replace(s, plain=made)) for p, s, made in zip(pairs, styles, plain)]
+        sides = [plain_side(line, style) for line, style in zip(zh, styles)]
+        plain = [made for made, _ in sides]
+        pairs = [p.with_style(replace(s, plain=made, neutral_words=words))
+                 for p, s, (made, words) in zip(pairs, styles, sides)]
     warnings = normalizer.warnings[warnings_before:]
     del normalizer.warnings[warnings_before:]  # each batch hands its own warnings back
     warning_count = normalizer.warning_count - count_before

@@ -18,6 +18,7 @@ import pyarrow as pa
 
 from builder.annotate.style_stats import StyleStats
 from builder.contract.apply import Step
+from builder.contract.batch import PairBatch
 from builder.contract.params import CORE_KEYS
 from builder.dedup.leaks import LeakBatch, RecordTexts, leak_batch
 from builder.engine.batch import Batch
@@ -26,10 +27,10 @@ from builder.engine.counters import Counters
 from builder.engine.parcel import Parcel
 from builder.engine.spool import read_slice
 from builder.engine.timing import Timings
-from builder.output.records import pairs_table, with_pairs
+from builder.output.records import PAIR_COLUMNS, with_pairs
 from builder.pipeline.context import PassContext
 from builder.pipeline.recipe_tables import OFFSET, Failures, cached_recipe_table
-from builder.types import Pair, Source
+from builder.types import Source
 
 __all__ = ["PAIR_COUNTS", "Failure", "Pass2Job", "Pass2Result", "records_batch"]
 
@@ -88,22 +89,23 @@ def records_batch(context: PassContext, job: Pass2Job) -> Pass2Result:
     timings = Timings()
     with timings.stage("spool"):
         pairs = read_slice(job.batch.pairs)
-    kept = np.flatnonzero(job.keep).tolist()
+        batch = PairBatch.of(pairs)
+    kept = np.flatnonzero(job.keep)
     measures: dict[str, np.ndarray] = {}  # each core key's measure of every pair, made once for all steps
-    recipe_tables, failures = _recipe_tables(context, job, pairs, kept, timings, measures)
+    recipe_tables, failures = _recipe_tables(context, job, batch, kept, timings, measures)
     failed = np.zeros(len(pairs), dtype=bool)
     failed[list(failures)] = True
     with timings.stage("export"):
         made = np.zeros(len(pairs), dtype=np.int64)
-        tables = _split_tables(context.steps, recipe_tables, pairs, failed, job.splits, made)
-        counters = _count_pairs(context.steps, recipe_tables, pairs, kept, failed, measures)
+        tables = _split_tables(context.steps, recipe_tables, batch, failed, job.splits, made)
+        counters = _count_pairs(context.steps, recipe_tables, batch, kept, failed, measures)
     style = StyleStats()
-    for offset in kept:
+    for offset in kept.tolist():
         pair = pairs[offset]
         if not failed[offset] and pair.style is not None:
             style.add(pair.style, job.splits[offset])
     with timings.stage("leak_check"):
-        leak = _leak_batch(context, job, pairs, recipe_tables, failed)
+        leak = _leak_batch(context, job, batch, recipe_tables, failed)
     with timings.stage("export"):
         packed = Parcel.pack(tables, job.parcels) if job.parcels and tables else tables
     return Pass2Result(
@@ -114,7 +116,7 @@ def records_batch(context: PassContext, job: Pass2Job) -> Pass2Result:
     )
 
 
-def _leak_batch(context: PassContext, job: Pass2Job, pairs: Sequence[Pair], recipe_tables: Sequence[pa.Table],
+def _leak_batch(context: PassContext, job: Pass2Job, pairs: PairBatch, recipe_tables: Sequence[pa.Table],
                 failed: np.ndarray) -> LeakBatch:
     """The written records (those of pairs no recipe failed on) as the leak check's integers."""
     texts = []
@@ -126,12 +128,11 @@ def _leak_batch(context: PassContext, job: Pass2Job, pairs: Sequence[Pair], reci
                                  table.column("output").combine_chunks().filter(mask)))
     number = {name: i for i, name in enumerate(job.split_names or sorted(set(job.splits)))}
     split_of_pair = np.array([number[s] for s in job.splits], dtype=np.uint8)
-    return leak_batch(texts, job.batch.start, pa.array([p.en for p in pairs], pa.string()),
-                      pa.array([p.zh for p in pairs], pa.string()), split_of_pair, job.batch.features,
+    return leak_batch(texts, job.batch.start, pairs.en, pairs.zh, split_of_pair, job.batch.features,
                       context.dedup)
 
 
-def _recipe_tables(context: PassContext, job: Pass2Job, pairs: Sequence[Pair], kept: list[int],
+def _recipe_tables(context: PassContext, job: Pass2Job, pairs: PairBatch, kept: np.ndarray,
                    timings: Timings, measures: dict[str, np.ndarray]) -> tuple[list[pa.Table], Failures]:
     """Every recipe's table for the batch (in config order), and the failures: for each failed
     pair the first recipe (in config order) that failed on it."""
@@ -148,14 +149,15 @@ def _recipe_tables(context: PassContext, job: Pass2Job, pairs: Sequence[Pair], k
     return tables, failures
 
 
-def _split_tables(steps: Sequence[Step], recipe_tables: Sequence[pa.Table], pairs: Sequence[Pair],
+def _split_tables(steps: Sequence[Step], recipe_tables: Sequence[pa.Table], pairs: PairBatch,
                   failed: np.ndarray, splits: Sequence[str], made: np.ndarray) -> Tables:
     """Each recipe's records of the pairs no recipe failed on, joined with their pairs' columns,
     per split; count each pair's records in `made`."""
     names = sorted(set(splits))
     split_code = np.array([names.index(s) for s in splits], dtype=np.int16) if len(splits) else \
         np.zeros(0, dtype=np.int16)
-    by_pair = pairs_table(pairs) if any(t.num_rows for t in recipe_tables) else None
+    by_pair = pa.Table.from_batches([pairs.batch.select(list(PAIR_COLUMNS))]) \
+        if any(t.num_rows for t in recipe_tables) else None
     tables: Tables = {}
     for step, table in zip(steps, recipe_tables):
         offsets = table.column(OFFSET).to_numpy()
@@ -170,8 +172,8 @@ def _split_tables(steps: Sequence[Step], recipe_tables: Sequence[pa.Table], pair
     return tables
 
 
-def _count_pairs(steps: Sequence[Step], recipe_tables: Sequence[pa.Table], pairs: Sequence[Pair],
-                 kept: list[int], failed: np.ndarray, measures: dict[str, np.ndarray]) -> Counters:
+def _count_pairs(steps: Sequence[Step], recipe_tables: Sequence[pa.Table], pairs: PairBatch,
+                 kept: np.ndarray, failed: np.ndarray, measures: dict[str, np.ndarray]) -> Counters:
     """Per recipe, sort the pairs that reached every recipe and failed none: they made records of
     it, its filters kept them out (counted under the first key that refused them), or it made
     nothing of them. The whole batch at once: no Python work per pair."""

@@ -61,14 +61,18 @@ def select_steps(config: BuildConfig, registry: Registry) -> list[Step]:
 
 
 def recipe_digest(recipe: Recipe, params: Mapping[str, Any], core: Mapping[str, Any]) -> str:
-    """A recipe's key: name, version, parameters, core keys and the source file of its module."""
-    source = ""
-    try:
-        source_file = inspect.getsourcefile(recipe.function)
-        if source_file:
-            source = hashlib.sha256(Path(source_file).read_bytes()).hexdigest()
-    except (TypeError, OSError):
-        source = "unknown"
+    """A recipe's key: name, version, parameters, core keys and the source file(s) of its functions."""
+    sources = []
+    for function in (recipe.function, recipe.batch):
+        if function is None:
+            continue
+        try:
+            source_file = inspect.getsourcefile(function)
+            sources.append(hashlib.sha256(Path(source_file).read_bytes()).hexdigest() if source_file else "")
+        except (TypeError, OSError):
+            sources.append("unknown")
+    # one source file (the common case) keys as it always did
+    source = sources[0] if len(set(sources)) == 1 else sources
     return digest("recipe", recipe.name, recipe.version, dict(params), dict(core), source,
                   code_digest())
 

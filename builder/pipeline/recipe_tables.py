@@ -13,57 +13,58 @@ from collections.abc import Sequence
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from builder.contract.apply import Step, record_id
+from builder.contract.apply import Step
+from builder.contract.batch import PairBatch
+from builder.contract.batch_checks import Made
+from builder.contract.batch_run import Failures, run_on_batch
 from builder.engine.cache import BuildCache
 from builder.engine.timing import Timings
-from builder.errors import RecipeError
-from builder.output.records import examples_table, pairs_table, with_pairs
-from builder.types import Example, Pair
+from builder.output.records import PAIR_COLUMNS, record_table, repeated, with_pairs
+from builder.types import Pair
 
-__all__ = ["OFFSET", "Failures", "cached_recipe_table", "recipe_records", "recipe_table"]
+__all__ = ["OFFSET", "Failures", "cached_recipe_table", "example_numbers", "recipe_records", "recipe_table"]
 
 OFFSET = "__pair_offset"
-Failures = dict[int, tuple[str, str]]  # pair offset in the batch -> (kind, message)
 
 
-def recipe_table(pairs: Sequence[Pair], kept: Sequence[int], step: Step, skip_errors: bool,
+def recipe_table(pairs: PairBatch, kept: Sequence[int] | np.ndarray, step: Step, skip_errors: bool,
                  timings: Timings, measures: dict[str, np.ndarray] | None = None) -> tuple[pa.Table, Failures]:
     """Run one recipe over the kept pairs of a batch that its core keys let through (`Step.refused`,
     the whole batch at once; `measures` is shared by the steps of a batch): its records' table, and
     the pairs it failed on when errors are skipped (else the first failure raises RecipeError)."""
-    name, version = step.recipe.name, step.recipe.version
+    rows = np.asarray(kept, dtype=np.int64)
     if step.filters:
-        refused = step.refused(pairs, measures)
-        kept = [offset for offset in kept if not refused[offset]]
-    ids: list[str] = []
-    examples: list[Example] = []
-    extras: list[str] = []
-    offsets: list[int] = []
-    failed: Failures = {}
+        rows = rows[step.refused(pairs, measures)[rows] == 0]
     started = time.perf_counter()
-    for offset in kept:
-        pair = pairs[offset]
-        try:
-            made = step.recipe.checked(pair, step.frozen_params)
-        except RecipeError as error:
-            if not skip_errors:
-                raise
-            failed[offset] = (type(error.__cause__).__name__ if error.__cause__
-                              else "malformed_example", str(error))
-            continue
-        for index, (example, extra) in enumerate(made):
-            ids.append(record_id(name, pair.id, index))
-            examples.append(example)
-            extras.append(extra)
-            offsets.append(offset)
+    made, failed = run_on_batch(step, pairs, rows, skip_errors)
     timings.add("recipes", time.perf_counter() - started)
     with timings.stage("export"):
-        table = examples_table(name, version, ids, examples, extras)
-        return table.append_column(OFFSET, pa.array(offsets, pa.int32())), failed
+        table = _records(step, pairs, made)
+        return table.append_column(OFFSET, pa.array(made.rows.astype(np.int32))), failed
 
 
-def cached_recipe_table(pairs: Sequence[Pair], kept: Sequence[int], step: Step, key: str | None,
+def example_numbers(rows: np.ndarray) -> np.ndarray:
+    """The number of each example among its pair's (rows in batch order, a pair's together)."""
+    if not rows.size:
+        return np.zeros(0, dtype=np.int64)
+    starts = np.r_[True, rows[1:] != rows[:-1]]
+    first = np.maximum.accumulate(np.where(starts, np.arange(rows.size), 0))
+    return np.arange(rows.size) - first
+
+
+def _records(step: Step, pairs: PairBatch, made: Made) -> pa.Table:
+    """The record-side columns of one recipe's examples, with Arrow compute: ids are
+    `recipe/pair_id/number`."""
+    name, version, count = step.recipe.name, step.recipe.version, len(made)
+    numbers = pc.cast(pa.array(example_numbers(made.rows)), pa.string())
+    ids = pc.binary_join_element_wise(name, pairs.id.take(pa.array(made.rows)), numbers, "/")
+    return record_table(ids, repeated(name, count), repeated(version, count), made.instruction, made.input,
+                        made.output, made.synthetic, made.extra)
+
+
+def cached_recipe_table(pairs: PairBatch, kept: Sequence[int] | np.ndarray, step: Step, key: str | None,
                         cache: BuildCache, skip_errors: bool, timings: Timings,
                         measures: dict[str, np.ndarray] | None = None) -> tuple[pa.Table, Failures]:
     """`recipe_table` through the records cache (the failures travel in the table's metadata)."""
@@ -88,6 +89,8 @@ def cached_recipe_table(pairs: Sequence[Pair], kept: Sequence[int], step: Step, 
 def recipe_records(pairs: Sequence[Pair], step: Step) -> pa.Table:
     """Every record one recipe makes of `pairs`, in the dataset schema, by the build's own path:
     the recipe stage, then the join with the pairs' columns. The first failure raises RecipeError."""
-    table, _ = recipe_table(pairs, range(len(pairs)), step, skip_errors=False, timings=Timings())
+    batch = PairBatch.of(pairs)
+    table, _ = recipe_table(batch, np.arange(len(pairs)), step, skip_errors=False, timings=Timings())
     offsets = table.column(OFFSET).to_numpy()
-    return with_pairs(table.drop_columns([OFFSET]), pairs_table(pairs), offsets)
+    by_pair = pa.Table.from_batches([batch.batch.select(list(PAIR_COLUMNS))])
+    return with_pairs(table.drop_columns([OFFSET]), by_pair, offsets)

@@ -16,7 +16,10 @@ import functools
 import re
 from collections.abc import Sequence
 
+import numpy as np
 import opencc
+import pyarrow as pa
+import pyarrow.compute as pc
 from hanzidentifier import helpers as _hanzi
 
 from builder.text.opencc_casual import casual_converter
@@ -30,6 +33,7 @@ __all__ = [
     "Converter",
     "char_class",
     "looks_simplified",
+    "maybe_simplified",
     "script_evidence",
     "script_of",
     "to_taiwan",
@@ -97,6 +101,19 @@ def script_evidence(text: str) -> tuple[int, int]:
     if simplified == 0:
         return 0, 0
     return simplified, len(_TRADITIONAL_CHAR.findall(text))
+
+
+# Simplified evidence for Arrow's regex engine (RE2, no lookarounds): a Simplified-only character
+# (code points written out), or a listed spelling without its lookarounds (which only narrow it).
+_EVIDENCE_RE2 = "|".join(["[" + "".join(f"\\x{{{ord(c):x}}}" for c in sorted(_SIMPLIFIED_ONLY)) + "]",
+                          *(f"(?:{_LOOKAROUND.sub('', word.pattern)})" for word in IN_CONTEXT_WORDS)])
+
+
+def maybe_simplified(texts: pa.Array) -> np.ndarray:
+    """For a whole column at once: which texts `looks_simplified` could call Simplified (the rest
+    hold none of its evidence); only those need the per-text check."""
+    found = pc.fill_null(pc.match_substring_regex(texts, _EVIDENCE_RE2), False)
+    return found.to_numpy(zero_copy_only=False)
 
 
 def script_of(text: str) -> str:
