@@ -3,6 +3,7 @@ build that must stop when the split groups are switched off."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -127,3 +128,27 @@ def test_the_same_build_with_split_groups_passes(tmp_path: Path) -> None:
     report = build(BuildConfig(inputs=(corpus,)), tmp_path / "out").report["leak_check"]
     assert report["exact_leaks"] == report["near_leaks"] == 0
     assert report["records"] > 1000 and report["sides"] > 400
+
+
+def test_a_made_text_equal_to_its_plain_side_keeps_the_key_pass_1_made_of_it() -> None:
+    """casualize's input is its pair's plain side: the leak check takes pass 1's key of that side
+    instead of folding it again. The keys must be the ones folding gives; a wrong key breaks it."""
+    from builder.annotate.plain import plain_version
+    from builder.annotate.rules import LexiconAnnotator
+
+    settings = DedupSettings()
+    en = [p[0] for p in PAIRS]
+    zh = [p[1] for p in PAIRS]
+    plain = [plain_version(line, style) for line, style in zip(zh, LexiconAnnotator().annotate(zh))]
+    assert sum(made != line for made, line in zip(plain, zh)) >= 3  # the lines have a colloquial layer
+    features = pair_features(en, zh, settings, plain)
+    part = RecordTexts(2, np.arange(len(PAIRS), dtype=np.int64), pa.array(plain, pa.string()),
+                       pa.array(zh, pa.string()))
+    splits = np.array([1, 0, 1, 2], np.uint8)
+    args = ([part], 0, pa.array(en, pa.string()), pa.array(zh, pa.string()), splits, features, settings)
+    folded = leak_batch(*args)
+    reused = leak_batch(*args, pa.array(plain, pa.string()))
+    assert np.array_equal(folded.keys, reused.keys) and np.array_equal(folded.witness, reused.witness)
+    broken = (features[0], replace(features[1], neutral_key=features[1].neutral_key + np.uint64(1)))
+    wrong = leak_batch([part], 0, args[2], args[3], splits, broken, settings, pa.array(plain, pa.string()))
+    assert not np.array_equal(folded.keys, wrong.keys)  # the reuse is real: a changed key shows

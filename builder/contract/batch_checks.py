@@ -163,14 +163,23 @@ def _no_constant(name: str) -> Any:
 
 def _simplified(column: pa.Array, known: Sequence[pa.Array]) -> np.ndarray:
     """Which entries are Simplified script, leaving out those equal to a known text of their pair."""
-    candidate = maybe_simplified(column)
+    unknown = np.ones(len(column), dtype=bool)
     for text in known:
-        candidate &= ~pc.fill_null(pc.equal(column, text), False).to_numpy(zero_copy_only=False)
+        unknown &= ~pc.fill_null(pc.equal(column, text), False).to_numpy(zero_copy_only=False)
     out = np.zeros(len(column), dtype=bool)
-    rows = np.flatnonzero(candidate)
-    if rows.size:
-        values = column.take(pa.array(rows)).to_pylist()
-        out[rows] = [is_simplified(text) for text in values]
+    rows = np.flatnonzero(unknown)
+    if not rows.size:
+        return out
+    # each distinct text once (prompt templates repeat in every record): the regex, then the
+    # per-text check on the few it cannot clear
+    encoded = pc.dictionary_encode(column.take(pa.array(rows)))
+    distinct = encoded.dictionary
+    flagged = np.zeros(len(distinct), dtype=bool)
+    candidates = np.flatnonzero(maybe_simplified(distinct))
+    if candidates.size:
+        values = distinct.take(pa.array(candidates)).to_pylist()
+        flagged[candidates] = [is_simplified(text) for text in values]
+    out[rows] = flagged[encoded.indices.to_numpy(zero_copy_only=False)]
     return out
 
 

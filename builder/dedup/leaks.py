@@ -84,16 +84,19 @@ def witness_parts(witness: int) -> tuple[int, int, int, str]:
 
 def leak_batch(records: Sequence[RecordTexts], start: int, en: pa.Array, zh: pa.Array,
                split_of_pair: np.ndarray, features: tuple[SideFeatures, SideFeatures],
-               settings: DedupSettings) -> LeakBatch:
+               settings: DedupSettings, plain: pa.Array | None = None) -> LeakBatch:
     """Turn one batch's written records into integers for the leak check (runs in a worker).
 
     `split_of_pair` gives each pair's split index, `features` the pass-1 features of the batch's
     pairs (used for texts that are one of their pair's own lines), `start` the batch's first pair.
+    `plain` (each pair's plain side, `Style.plain`) lets a made text equal to it take the key pass 1
+    made of it (`SideFeatures.neutral_key`, the same fold) instead of folding it again.
     """
-    texts, pair, side, content, witness = [], [], [], [], []
+    texts, pair, side, content, witness, is_plain = [], [], [], [], [], []
     for part in records:
         number = part.example_numbers()
         own_en, own_zh = en.take(part.offsets), zh.take(part.offsets)
+        own_plain = plain.take(part.offsets) if plain is not None else None
         for field_, column in ((0, part.inputs), (1, part.outputs)):
             is_en = pc.equal(column, own_en).to_numpy(zero_copy_only=False)
             is_zh = pc.equal(column, own_zh).to_numpy(zero_copy_only=False)
@@ -101,6 +104,8 @@ def leak_batch(records: Sequence[RecordTexts], start: int, en: pa.Array, zh: pa.
             texts.append(column)
             pair.append(part.offsets)
             side.append(kind)
+            is_plain.append(pc.equal(column, own_plain).to_numpy(zero_copy_only=False) if own_plain is not None
+                            else np.zeros(len(column), dtype=bool))
             content.append((kind != _NO_SIDE) | (field_ == 0))
             witness.append(_witness(part.offsets + start, part.recipe, number, field_))
     if not texts:
@@ -118,7 +123,15 @@ def leak_batch(records: Sequence[RecordTexts], start: int, en: pa.Array, zh: pa.
     is_side = unit_ident < 2 * len(en)
     side_pair, is_zh_side = unit_ident[is_side] // 2, unit_ident[is_side] % 2 == 1
     keys[is_side] = np.where(is_zh_side, features[1].key[side_pair], features[0].key[side_pair])
-    keys[~is_side] = _made_keys(encoded.dictionary.take(pa.array(unit_ident[~is_side] - 2 * len(en))), settings)
+    # a made text equal to its pair's plain side has the key pass 1 made of that side
+    made_first = first[~is_side]
+    known = np.zeros(made_first.size, dtype=np.uint64)
+    neutral = features[1].neutral_key
+    if neutral is not None and settings.particle_variants == "duplicate":
+        plain_a = np.concatenate(is_plain)[made_first]
+        known[plain_a] = neutral[pair_a[made_first][plain_a]]
+    keys[~is_side] = _made_keys(encoded.dictionary.take(pa.array(unit_ident[~is_side] - 2 * len(en))), settings,
+                                known)
     lengths, grams = _side_sets(features, side_pair, is_zh_side, is_side)
     return LeakBatch(
         records=int(sum(len(p.offsets) for p in records)), keys=keys, split=(units % 256).astype(np.uint8),
@@ -127,12 +140,15 @@ def leak_batch(records: Sequence[RecordTexts], start: int, en: pa.Array, zh: pa.
         side=is_side, witness=np.concatenate(witness)[first], lengths=lengths, grams=grams)
 
 
-def _made_keys(texts: pa.Array, settings: DedupSettings) -> np.ndarray:
-    """Folded keys of texts a recipe made: by the zh rules when they hold Chinese, else en."""
+def _made_keys(texts: pa.Array, settings: DedupSettings, known: np.ndarray) -> np.ndarray:
+    """Folded keys of texts a recipe made: by the zh rules when they hold Chinese, else en. A
+    Chinese text with a `known` key (not 0: pass 1 folded the same text the same way) keeps it."""
     keys = np.zeros(len(texts), dtype=np.uint64)
     zh = chinese_mask(texts)
+    reuse = zh & (known != 0)
+    keys[reuse] = known[reuse]
     for is_zh, salt in ((False, EN_SALT), (True, ZH_SALT)):
-        rows = np.flatnonzero(zh == is_zh)
+        rows = np.flatnonzero((zh == is_zh) & ~reuse)
         if rows.size:
             keys[rows] = text_keys(texts.take(pa.array(rows)).to_pylist(),
                                    is_zh and settings.particle_variants == "duplicate", salt, is_zh)

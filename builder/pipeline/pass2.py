@@ -129,7 +129,7 @@ def _leak_batch(context: PassContext, job: Pass2Job, pairs: PairBatch, recipe_ta
     number = {name: i for i, name in enumerate(job.split_names or sorted(set(job.splits)))}
     split_of_pair = np.array([number[s] for s in job.splits], dtype=np.uint8)
     return leak_batch(texts, job.batch.start, pairs.en, pairs.zh, split_of_pair, job.batch.features,
-                      context.dedup)
+                      context.dedup, pairs.plain)
 
 
 def _recipe_tables(context: PassContext, job: Pass2Job, pairs: PairBatch, kept: np.ndarray,
