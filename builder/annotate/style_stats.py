@@ -8,9 +8,14 @@ lines. Add each pair's style once per split (not once per record: a pair feeds s
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from xml.sax.saxutils import escape
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from builder.annotate.functions import FUNCTIONS
 from builder.annotate.lexicon import PARTICLES
@@ -93,6 +98,35 @@ def _function_table(c: _Split) -> str:
     return "\n".join(out)
 
 
+def _flat(column: pa.Array) -> tuple[list[int], list[str], list[str]]:
+    """A span column's spans as flat lists: each span's row, text and function."""
+    rows = pc.list_parent_indices(column).to_pylist()
+    values = pc.list_flatten(column)
+    return rows, values.field("text").to_pylist(), values.field("function").to_pylist()
+
+
+def _add_columns(counts: _Split, part: pa.RecordBatch) -> None:
+    """Count the style columns of some pairs of one split into `counts` (what `add` counts)."""
+    particles = part.column("particles")
+    per_line = pc.list_value_length(particles).to_numpy(zero_copy_only=False)
+    counts.lines += part.num_rows
+    counts.chars += int(part.column("length").to_numpy(zero_copy_only=False).astype(np.int64).sum())
+    counts.lines_with_particle += int((per_line > 0).sum())
+    counts.particles += int(per_line.sum())
+    lines, texts, functions = _flat(particles)
+    counts.by_particle.update(texts)
+    counts.lines_by_particle.update(text for _, text in dict.fromkeys(zip(lines, texts)))
+    counts.by_function.update(zip(texts, functions))
+    counts.interjections += int(pc.sum(pc.list_value_length(part.column("interjections"))).as_py() or 0)
+    casual = int((part.column("casual_score").to_numpy(zero_copy_only=False) >= CASUAL_THRESHOLD).sum())
+    counts.casual += casual
+    counts.formal += part.num_rows - casual
+    counts.markers.update(_flat(part.column("markers"))[1])
+    mainland = part.column("mainland_terms")
+    counts.lines_with_mainland += int((pc.list_value_length(mainland).to_numpy(zero_copy_only=False) > 0).sum())
+    counts.mainland.update(_flat(mainland)[1])
+
+
 class StyleStats:
     """Accumulate the style of zh lines per split and render it for the card and the report."""
 
@@ -122,6 +156,21 @@ class StyleStats:
         if style.mainland_terms:
             counts.lines_with_mainland += 1
             counts.mainland.update(span.text for span in style.mainland_terms)
+
+    def add_table(self, table: pa.RecordBatch, splits: Sequence[str], rows: np.ndarray) -> None:
+        """`add` for the pairs at `rows` of a pair table (`builder.pair_table`), each in its split
+        (`splits[row]`), from the columns: no `Style` object per pair. Splits are met in row order,
+        as `add` meets them; `rows` must hold annotated pairs only."""
+        names = [splits[row] for row in rows.tolist()]
+        order = {name: code for code, name in enumerate(dict.fromkeys(names))}
+        named = np.array([order[n] for n in names], dtype=np.int64)
+        for code, split in enumerate(order):
+            chosen = pa.array(rows[named == code])
+            part = table.take(chosen)
+            counts = self._splits.get(split)
+            if counts is None:
+                counts = self._splits[split] = _Split()
+            _add_columns(counts, part)
 
     def merge(self, other: StyleStats) -> None:
         """Add another accumulator's counts (e.g. from a worker process)."""

@@ -26,9 +26,9 @@ import errno
 import hashlib
 import json
 import os
-import pickle
 import re
 import shutil
+import struct
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -47,7 +47,7 @@ from builder.version import __version__
 
 __all__ = ["BuildCache", "CacheEvents", "code_digest", "digest"]
 
-FORMAT = 2  # 2: every entry carries a trailer with its key and digest
+FORMAT = 3  # 2: every entry carries a trailer with its key and digest; 3: pass-1 entries are frames, not pickles
 KINDS = ("output", "pass1", "records")
 ENTRY = ".entry"  # in an output entry: the manifest's bytes, sealed with the key
 
@@ -82,14 +82,18 @@ class CacheEvents:
     warnings: list[str] = field(default_factory=list)
 
 
-class _PickleStream:
-    """Pickle objects one by one into an entry; `commit()` makes it visible."""
+_FRAME = struct.Struct("<Q")  # each frame of a pass-1 entry: its length, then its bytes
+
+
+class _FrameStream:
+    """Write frames (bytes the caller encodes) one by one into an entry; `commit()` makes it visible."""
 
     def __init__(self, path: Path, key: str) -> None:
         self._entry = EntryWriter(path, key)
 
-    def append(self, value: Any) -> None:
-        pickle.dump(value, self._entry, protocol=pickle.HIGHEST_PROTOCOL)
+    def append(self, frame: bytes) -> None:
+        self._entry.write(_FRAME.pack(len(frame)))
+        self._entry.write(frame)
 
     def commit(self) -> None:
         self._entry.commit()
@@ -177,12 +181,13 @@ class BuildCache:
 
     # --- pass 1 -------------------------------------------------------------------------------
 
-    def read_pass1(self, key: str) -> Iterator[Any] | None:
-        """The pass-1 objects of one input file, streamed in order, or None if not cached (or
-        damaged: the whole entry is checked before the first object is read)."""
+    def read_pass1(self, key: str) -> Iterator[memoryview] | None:
+        """The pass-1 frames of one input file, in order, or None if not cached (or damaged: the
+        whole entry is checked before the first frame is read). The caller decodes them
+        (`builder.pipeline.pass1_entry`: JSON and Arrow, never pickle)."""
         if not self.enabled:
             return None
-        path = self._path("pass1", key, ".pickle")
+        path = self._path("pass1", key, ".frames")
         try:
             payload = read_entry(path, key)
         except FileNotFoundError:
@@ -193,18 +198,21 @@ class BuildCache:
             return None
         self.events.hits["pass1"] += 1
 
-        def objects() -> Iterator[Any]:
-            reader = pa.BufferReader(payload)
-            while reader.tell() < payload.size:
-                yield pickle.load(reader)
+        def frames() -> Iterator[memoryview]:
+            view, at = memoryview(payload), 0
+            while at < len(view):
+                (size,) = _FRAME.unpack_from(view, at)
+                at += _FRAME.size
+                yield view[at:at + size]
+                at += size
 
-        return objects()
+        return frames()
 
-    def write_pass1(self, key: str) -> _PickleStream | None:
-        """A writer for one input file's pass-1 objects; `commit()` makes the entry visible."""
+    def write_pass1(self, key: str) -> _FrameStream | None:
+        """A writer for one input file's pass-1 frames; `commit()` makes the entry visible."""
         if not self.enabled:
             return None
-        return _PickleStream(self._path("pass1", key, ".pickle"), key)
+        return _FrameStream(self._path("pass1", key, ".frames"), key)
 
     # --- records ------------------------------------------------------------------------------
 

@@ -1,7 +1,7 @@
 """A cache entry that proves itself: its payload, then a trailer with its key and a digest.
 
-Every file the build cache writes is `payload + trailer`, whatever the payload is (a stream of
-pickles, an Arrow file, a manifest). The trailer holds a magic word, the entry's key, the
+Every file the build cache writes is `payload + trailer`, whatever the payload is (pass-1
+frames, an Arrow file, a manifest). The trailer holds a magic word, the entry's key, the
 payload's length and sha256(key + payload). Reading an entry checks all of them before a byte of
 the payload is used, so a flipped bit, a truncated or empty file, or another key's entry copied
 or swapped into this place is a miss with a reason, never wrong bytes or a traceback.

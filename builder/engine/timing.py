@@ -16,7 +16,7 @@ class Timings(dict[str, float]):
     """Stage name -> seconds. Stages run in worker processes add up their workers' seconds.
 
     `export` is building the record tables (workers), `write` is the Parquet writer (main
-    process), `spool` is moving pickled pairs between the passes, `cache` is build-cache I/O.
+    process), `spool` is moving pair tables between the passes, `cache` is build-cache I/O.
     """
 
     @contextmanager

@@ -35,7 +35,7 @@ class Pass1Result:
     """One batch after normalise and annotate, in the form the main process needs."""
 
     count: int  # pairs left (the refused ones are not among them)
-    pickled: bytes  # those pairs, pickled for the spool
+    spooled: bytes  # those pairs' table, as the spool keeps it (`dump_pairs`)
     ids: list[str]
     converted: int  # pairs whose zh side was converted from Simplified
     features: tuple[SideFeatures, SideFeatures] | None  # None when no pair is left
@@ -113,9 +113,9 @@ def annotate_batch(context: PassContext, batch: Sequence[RawPair]) -> Pass1Resul
     with timings.stage("dedup"):
         features = pair_features([p.en for p in pairs], zh, context.dedup, plain) if pairs else None
     with timings.stage("spool"):
-        pickled = dump_pairs(pairs)
+        spooled = dump_pairs(pairs)
     return Pass1Result(
-        count=len(pairs), pickled=pickled, ids=[p.id for p in pairs],
+        count=len(pairs), spooled=spooled, ids=[p.id for p in pairs],
         converted=sum(p.converted_simplified for p in pairs), features=features, refused=refused,
         filtered=filtered, formal=formal, warnings=warnings, warning_count=warning_count, timings=timings,
     )

@@ -88,22 +88,19 @@ def records_batch(context: PassContext, job: Pass2Job) -> Pass2Result:
     """
     timings = Timings()
     with timings.stage("spool"):
-        pairs = read_slice(job.batch.pairs)
-        batch = PairBatch.of(pairs)
+        batch = PairBatch(read_slice(job.batch.pairs))
     kept = np.flatnonzero(job.keep)
     measures: dict[str, np.ndarray] = {}  # each core key's measure of every pair, made once for all steps
     recipe_tables, failures = _recipe_tables(context, job, batch, kept, timings, measures)
-    failed = np.zeros(len(pairs), dtype=bool)
+    failed = np.zeros(len(batch), dtype=bool)
     failed[list(failures)] = True
     with timings.stage("export"):
-        made = np.zeros(len(pairs), dtype=np.int64)
+        made = np.zeros(len(batch), dtype=np.int64)
         tables = _split_tables(context.steps, recipe_tables, batch, failed, job.splits, made)
         counters = _count_pairs(context.steps, recipe_tables, batch, kept, failed, measures)
     style = StyleStats()
-    for offset in kept.tolist():
-        pair = pairs[offset]
-        if not failed[offset] and pair.style is not None:
-            style.add(pair.style, job.splits[offset])
+    annotated = batch.column("annotated").to_numpy(zero_copy_only=False)
+    style.add_table(batch.batch, job.splits, kept[~failed[kept] & annotated[kept]])
     with timings.stage("leak_check"):
         leak = _leak_batch(context, job, batch, recipe_tables, failed)
     with timings.stage("export"):
@@ -111,9 +108,15 @@ def records_batch(context: PassContext, job: Pass2Job) -> Pass2Result:
     return Pass2Result(
         packed=packed, records=int(made.sum()), leak=leak,
         style=style, timings=timings, counters=counters,
-        failed=[Failure(pairs[o].source, kind, message) for o, (kind, message) in sorted(failures.items())],
+        failed=[Failure(_source(batch, o), kind, message) for o, (kind, message) in sorted(failures.items())],
         cache=context.cache.take_events() if context.cache.enabled else None,
     )
+
+
+def _source(pairs: PairBatch, offset: int) -> Source:
+    """Where the pair at `offset` was read."""
+    return Source(pairs.column("source_file")[offset].as_py(), pairs.column("source_en_line")[offset].as_py(),
+                  pairs.column("source_zh_line")[offset].as_py())
 
 
 def _leak_batch(context: PassContext, job: Pass2Job, pairs: PairBatch, recipe_tables: Sequence[pa.Table],

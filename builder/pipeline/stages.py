@@ -17,7 +17,6 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -42,6 +41,7 @@ from builder.output.shards import ShardWriter
 from builder.pipeline.context import PassContext
 from builder.pipeline.finish import finish_output
 from builder.pipeline.pass1 import Pass1Result, annotate_batch, read_batches
+from builder.pipeline.pass1_entry import BadFrame, FileDone, decode, encode
 from builder.pipeline.pass2 import PAIR_COUNTS, Pass2Job, Pass2Result, records_batch
 from builder.pipeline.plan import BuildPlan
 from builder.pipeline.register_gate import formal_file_warning, register_section
@@ -52,14 +52,6 @@ __all__ = ["BuildRun"]
 
 Progress = Callable[[int], None]
 T = TypeVar("T")
-
-
-@dataclass
-class _FileDone:
-    """The end of one input file's pass 1 (last in its cache entry): its accounting."""
-
-    report: FileReport
-    set_aside: list[SetAside]
 
 
 def _shown(pair: Pair) -> dict[str, Any]:
@@ -153,7 +145,7 @@ class BuildRun:
                 if not part.count:
                     continue  # every pair of the batch was set aside: nothing goes on
                 with self.timings.stage("spool"):
-                    where = spool.append(part.count, part.pickled)
+                    where = spool.append(part.count, part.spooled)
                 # the pass-1 features travel with the pairs: the leak check reuses them
                 file_key = self.plan.file_keys[index]  # "": not cached, nor are its records
                 batches.append(Batch(index, len(pair_ids), part.count, where, part.features,
@@ -170,8 +162,12 @@ class BuildRun:
         cached = self.cache.read_pass1(key) if key else None
         self.cache_warnings()
         if cached is not None:
-            for item in cached:
-                if isinstance(item, _FileDone):
+            for frame in cached:
+                try:
+                    item = decode(frame)
+                except BadFrame as error:  # the trailer proved the bytes: a twcasual bug, not damage
+                    raise BuildError(f"{f.name}: pass-1 cache entry {key[:12]}: {error}") from None
+                if isinstance(item, FileDone):
                     self._file_done(item)
                 else:
                     yield item
@@ -196,11 +192,11 @@ class BuildRun:
                 file_report.formal += part.formal
                 file_report.converted_simplified += part.converted
                 if writer is not None:
-                    writer.append(part)
+                    writer.append(encode(part))
                 yield part
-            done = _FileDone(file_report, set_aside)
+            done = FileDone(file_report, set_aside)
             if writer is not None:
-                writer.append(done)
+                writer.append(encode(done))
                 writer.commit()
                 writer = None
         finally:
@@ -208,7 +204,7 @@ class BuildRun:
                 writer.discard()
         self._file_done(done)
 
-    def _file_done(self, done: _FileDone) -> None:
+    def _file_done(self, done: FileDone) -> None:
         self.report.files[done.report.name] = done.report
         for item in done.set_aside:
             self.report.add_set_aside(item)
