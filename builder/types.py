@@ -105,6 +105,11 @@ class Style:
         """Particles per 100 characters of the zh line."""
         return round(100.0 * len(self.particles) / self.length, 4) if self.length else 0.0
 
+    def with_plain(self, plain: str, neutral_words: tuple[str, ...] | None) -> Style:
+        """This style with its plain side and the words it mapped (`dataclasses.replace`, faster)."""
+        return Style(self.particles, self.interjections, self.markers, self.mainland_terms, self.length,
+                     self.casual, plain, neutral_words)
+
     def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
         # positional rebuild: much faster than the generic dataclass pickling (spool, workers)
         return (Style, (self.particles, self.interjections, self.markers, self.mainland_terms, self.length,

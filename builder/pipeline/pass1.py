@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from builder.annotate.plain import plain_side
 from builder.dedup.fold import SideFeatures, pair_features
@@ -105,7 +105,7 @@ def annotate_batch(context: PassContext, batch: Sequence[RawPair]) -> Pass1Resul
     with timings.stage("plain"):  # the plain side, once: casualize's prompt and a split-group key
         sides = [plain_side(line, style) for line, style in zip(zh, styles)]
         plain = [made for made, _ in sides]
-        pairs = [p.with_style(replace(s, plain=made, neutral_words=words))
+        pairs = [p.with_style(s.with_plain(made, words))
                  for p, s, (made, words) in zip(pairs, styles, sides)]
     warnings = normalizer.warnings[warnings_before:]
     del normalizer.warnings[warnings_before:]  # each batch hands its own warnings back
