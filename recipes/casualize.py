@@ -42,23 +42,24 @@ def casualize_batch(pairs: PairBatch, ctx: BatchContext) -> Examples:
     missing = np.flatnonzero(pc.equal(plain, "").to_numpy(zero_copy_only=False))
     words = pairs.column("neutral_words").to_pylist()
     if missing.size:  # not made by a first pass (pairs made by hand): make them here
-        made = plain.to_pylist()
+        made, objects = plain.to_pylist(), pairs.pairs()
         for row in missing.tolist():
-            style = pairs.pairs()[row].style
+            style = objects[row].style
             if style is not None:
-                made[row] = plain_version(pairs.pairs()[row].zh, style)
+                made[row] = plain_version(objects[row].zh, style)
         plain = pa.array(made, pa.string())
     kept = pairs.column("annotated").to_numpy(zero_copy_only=False) & \
         ~pc.equal(plain, pairs.zh).to_numpy(zero_copy_only=False)
     rows = np.flatnonzero(kept)
     spans = [_span_texts(pairs.column(name).take(pa.array(rows)))
              for name in ("particles", "interjections", "markers")]
-    extras = []
+    extras, objects = [], None
     for k, row in enumerate(rows.tolist()):
         removed = spans[0][k] + spans[1][k] + spans[2][k]
         found = words[row]
         if found is None:
-            pair = pairs.pairs()[row]
+            objects = objects or pairs.pairs()
+            pair = objects[row]
             found = neutral_words_in(pair.zh, pair.style) if pair.style is not None else []
         removed += [word for word in found if word not in removed]
         extras.append('{"removed": ' + json.dumps(removed, ensure_ascii=False) + "}")

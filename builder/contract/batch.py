@@ -43,11 +43,12 @@ class PairBatch:
     any column by its name in the schema; `pairs.pairs()` gives the rows as `Pair` objects.
     """
 
-    __slots__ = ("batch", "_pairs")
+    __slots__ = ("batch", "_pairs", "_last_take")
 
     def __init__(self, batch: pa.RecordBatch) -> None:
         self.batch = batch
         self._pairs: list[Pair] | None = None
+        self._last_take: tuple[np.ndarray, PairBatch] | None = None  # recipes of a batch take the same rows
 
     @classmethod
     def of(cls, pairs: Sequence[Pair]) -> PairBatch:
@@ -103,7 +104,7 @@ class PairBatch:
         """The rows as `Pair` objects (made once per batch; a slow path, for per-pair work)."""
         if self._pairs is None:
             self._pairs = pairs_of(self.batch)
-        return self._pairs
+        return list(self._pairs)  # a copy: the batch is shared by every recipe of a build's batch
 
     def spans(self, name: str) -> list[tuple[Span, ...]]:
         """One span column (`particles`, `interjections`, `markers`, `mainland_terms`) as a tuple
@@ -115,9 +116,12 @@ class PairBatch:
         indices = np.asarray(rows, dtype=np.int64)
         if indices.size == len(self) and np.array_equal(indices, np.arange(len(self))):
             return self
+        if self._last_take is not None and np.array_equal(self._last_take[0], indices):
+            return self._last_take[1]
         taken = PairBatch(self.batch.take(pa.array(indices)))
         if self._pairs is not None:
             taken._pairs = [self._pairs[i] for i in indices.tolist()]
+        self._last_take = (indices.copy(), taken)
         return taken
 
 
