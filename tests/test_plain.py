@@ -264,3 +264,20 @@ def test_a_style_that_does_not_fit_the_text_is_an_error() -> None:
     """Spans from another line are refused, not applied at random offsets."""
     with pytest.raises(ValueError, match="does not fit"):
         plain_version("好啊", Style(particles=(Span("啦", 1),), length=2))
+
+
+def test_one_scan_maps_and_names_what_two_scans_do() -> None:
+    """The first pass's `sub_and_forms` equals `sub` and `forms_in`, for every listed form in
+    contexts that meet and miss its conditions (guard rows included)."""
+    from builder.annotate.neutral_words import default_matcher, load_neutral_words
+
+    matcher = default_matcher()
+    contexts = ["{}", "我{}了", "這個{}啦", "不{}", "很{}的", "{}，{}", "他說{}嗎"]
+    lines = [context.format(word.colloquial, word.colloquial) for word in load_neutral_words()
+             for context in contexts]
+    changed = 0
+    for line in lines:
+        mapped, forms = matcher.sub_and_forms(line)
+        assert (mapped, forms) == (matcher.sub(line), matcher.forms_in(line)), line
+        changed += mapped != line
+    assert changed > len(lines) // 2  # the lines do meet the list

@@ -91,6 +91,23 @@ class NeutralMatcher:
         """List the colloquial forms this list would map in `text` (for a record's `removed` field)."""
         return [m.group() for m in self.pattern.finditer(text) if self.replacements[m.lastindex or 0] is not None]
 
+    def sub_and_forms(self, text: str) -> tuple[str, list[str]]:
+        """`sub(text)` and `forms_in(text)` from one scan of the text (the first pass needs both)."""
+        parts: list[str] = []
+        forms: list[str] = []
+        at = 0
+        for match in self.pattern.finditer(text):
+            replacement = self.replacements[match.lastindex or 0]
+            if replacement is None:  # a guard row: the match stays
+                continue
+            parts += (text[at:match.start()], replacement)
+            forms.append(match.group())
+            at = match.end()
+        if not forms:
+            return text, forms
+        parts.append(text[at:])
+        return "".join(parts), forms
+
     def _replace(self, match: re.Match[str]) -> str:
         replacement = self.replacements[match.lastindex or 0]
         return match.group() if replacement is None else replacement

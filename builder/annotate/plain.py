@@ -13,7 +13,7 @@ import re
 
 from builder.annotate.colloquial import CLAUSE_PUNCT, check_spans, clause_start, repair_punctuation, strip_spans
 from builder.annotate.lexicon import BOUNDARY_CLASS
-from builder.annotate.neutral_words import default_matcher, map_neutral_words
+from builder.annotate.neutral_words import default_matcher
 from builder.text.script import HAN, char_class
 from builder.types import Style
 
@@ -60,8 +60,8 @@ def plain_side(text: str, style: Style) -> tuple[str, tuple[str, ...]]:
     # A marker the word list also has is left to the list, which sees its context.
     matcher = default_matcher()
     stripped = strip_spans(text, style, matcher.forms) if spans else text
-    words = tuple(matcher.forms_in(stripped))
-    mapped = map_neutral_words(stripped)
+    mapped, found = matcher.sub_and_forms(stripped)
+    words = tuple(found)
     if mapped == text:
         return text, words
     # Only a line that changed: a writer's own 非常好吃的 in an otherwise plain line stays.
