@@ -228,6 +228,8 @@ def _malformed(problem: str) -> Any:
                 instruction[row] = None
             elif problem == "simplified":
                 output[row] = "借我一把伞吧，外面雨下得很大"
+            elif problem == "simplified-instruction":  # the script check names the right column
+                instruction[row] = "请帮我把这句话说得轻松一点"
             elif problem == "undeclared":
                 extra[row] = '{"mood": "rainy"}'
             elif problem == "not-json":
@@ -241,6 +243,7 @@ MALFORMED = [
     ("empty", "empty output (assistant turn)"),
     ("type", "instruction is NoneType, not str"),
     ("simplified", "output is in Simplified script"),
+    ("simplified-instruction", "instruction is in Simplified script"),
     ("undeclared", "extra fields ['mood'] are not declared"),
     ("not-json", "extra is not JSON object text"),
 ]
