@@ -238,6 +238,7 @@ class BuildRun:
         try:
             for part in executor.map(records_batch, jobs()):
                 self._take(in_flight.popleft(), part, writer, leaks, style, counters)
+            executor.close()  # no batch is left: the workers' memory goes back before the leak check's peak
             with ThreadPoolExecutor(1) as helper:  # the leak check beside the last Parquet writes
                 records = self.report.totals()["records"]
                 leak_job = helper.submit(self._timed, "leak_check", lambda: leaks.finish(records))
