@@ -4,7 +4,8 @@ The public interface, and the whole of what a recipe plugin may import (`from bu
 
 - the contract: `recipe`, `Recipe`, `RecipeContext`, `Param`, `CONTRACT_VERSION`, `Registry`; the
   batched form: `PairBatch` (a batch of pairs as Arrow columns), `BatchContext` (its seeded
-  choices), `Examples` (columns of examples);
+  choices), `Examples` (columns of examples), `json_string` (a string as JSON text, remembered:
+  for an `extra` written by hand);
 - the types that flow through a build: `Pair`, `Example`, `Record`, `Source`, `Span`, `Style`,
   `SetAside`;
 - the helpers a recipe may need: `strip_colloquial` (take the colloquial layer off a zh line),
@@ -29,7 +30,7 @@ from builder.annotate.functions import FUNCTIONS
 from builder.annotate.glossary import GLOSSARY, explain
 from builder.annotate.lexicon import PARTICLES
 from builder.annotate.plain import neutral_words_in, plain_version
-from builder.contract.batch import BatchContext, Examples, PairBatch
+from builder.contract.batch import BatchContext, Examples, PairBatch, json_string
 from builder.contract.params import Param
 from builder.contract.recipe import CONTRACT_VERSION, Recipe, RecipeContext, recipe
 from builder.contract.registry import Registry
@@ -71,6 +72,7 @@ __all__ = [
     "explain",
     "explain_in_line",
     "explain_in_lines",
+    "json_string",
     "neutral_words_in",
     "plain_version",
     "recipe",

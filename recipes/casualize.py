@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 
 import numpy as np
@@ -17,6 +16,7 @@ from builder import (
     Pair,
     PairBatch,
     RecipeContext,
+    json_string,
     neutral_words_in,
     plain_version,
     recipe,
@@ -62,7 +62,7 @@ def casualize_batch(pairs: PairBatch, ctx: BatchContext) -> Examples:
             pair = objects[row]
             found = neutral_words_in(pair.zh, pair.style) if pair.style is not None else []
         removed += [word for word in found if word not in removed]
-        extras.append('{"removed": ' + json.dumps(removed, ensure_ascii=False) + "}")
+        extras.append('{"removed": [' + ", ".join(map(json_string, removed)) + "]}")  # json.dumps's bytes
     chosen = pa.array(rows)
     return Examples(rows=rows, instruction=ctx.pick(PROMPTS, rows), input=plain.take(chosen),
                     output=pairs.zh.take(chosen), synthetic=True, extra=extras)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-import json
 from collections.abc import Iterator, Sequence
 
 import numpy as np
@@ -21,6 +19,7 @@ from builder import (
     Span,
     explain_in_line,
     explain_in_lines,
+    json_string,
     recipe,
 )
 
@@ -51,16 +50,10 @@ def _answer(text: str, particles: Sequence[Span], lang: str, explained: list[tup
     return head + "\n" + "\n".join(f"- {entry}" for entry in entries)
 
 
-@functools.lru_cache(maxsize=4096)
-def _quoted(text: str) -> str:
-    """A string as JSON text (particles and functions come from small sets: each quoted once)."""
-    return json.dumps(text, ensure_ascii=False)
-
-
 def _extra(particles: Sequence[Span]) -> str:
     """The `particles` field as JSON text, as the per-pair form's `extra` is stored (the bytes
     `json.dumps([[text, offset, function], ...], ensure_ascii=False)` writes)."""
-    entries = ", ".join(f"[{_quoted(s.text)}, {int(s.offset)}, {_quoted(s.function)}]" for s in particles)
+    entries = ", ".join(f"[{json_string(s.text)}, {int(s.offset)}, {json_string(s.function)}]" for s in particles)
     return '{"particles": [' + entries + "]}"
 
 

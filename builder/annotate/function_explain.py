@@ -9,6 +9,7 @@ clue from the rules (`builder.annotate.functions`).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 
@@ -33,6 +34,7 @@ def _main_form(particle: str) -> str:
     return entry.variant_of or particle if entry else particle
 
 
+@functools.lru_cache(maxsize=4096)  # a few particles x twelve functions x two languages
 def gloss_options(particle: str, function: str, lang: str) -> tuple[str, ...]:
     """Every phrasing of what `particle` does with `function`, the particle's own ones first."""
     if lang not in ("zh", "en"):

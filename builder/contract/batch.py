@@ -15,7 +15,9 @@ batch) each example is made of, in batch order.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import json
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -28,7 +30,7 @@ import pyarrow as pa
 from builder.pair_table import PAIR_SCHEMA, pair_table, pairs_of, spans_per_row
 from builder.types import Pair, Span
 
-__all__ = ["BatchContext", "BatchFunction", "Column", "Examples", "PairBatch"]
+__all__ = ["BatchContext", "BatchFunction", "Column", "Examples", "PairBatch", "json_string"]
 
 # A column of an `Examples`: one string for every example, or one value per example.
 Column = Union[str, Sequence[Any], np.ndarray, pa.Array, pa.ChunkedArray]
@@ -219,6 +221,13 @@ class BatchContext:
             digest = hashlib.blake2b(f"{self.recipe}\x00{pair_id}".encode(), digest_size=8).digest()
             found = self._rngs[row] = random.Random(int.from_bytes(digest, "big"))
         return found
+
+
+@functools.lru_cache(maxsize=8192)
+def json_string(text: str) -> str:
+    """A string as JSON text (`json.dumps(text, ensure_ascii=False)`), remembered: a batched form
+    that writes its `extra` by hand quotes each particle, word or function name once."""
+    return json.dumps(text, ensure_ascii=False)
 
 
 BatchFunction = Callable[[PairBatch, BatchContext], Examples]
