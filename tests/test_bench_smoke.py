@@ -100,3 +100,19 @@ def test_bench_run_writes_every_figure(tmp_path: Path, capsys: pytest.CaptureFix
     assert list(work.glob("corpus-*.txt")) and not (work / "out-300").exists()
     assert run.main(argv) == 0
     assert "(cached" in capsys.readouterr().out
+
+
+def test_recipe_bench_times_every_built_in_recipe(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`python -m bench.recipes` runs pass 1 on a few batches and prints a figure per recipe."""
+    from bench import recipes
+
+    corpus = tmp_path / "corpus.txt"
+    write_corpus(corpus, 300, seed=2, dup_rate=0.0)
+    recipes.main(["--corpus", str(corpus), "--batches", "2", "--batch-size", "100", "--repeat", "1"])
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("200 pairs in 2 batches")
+    timed = {line.split()[0]: float(line.split()[1]) for line in lines[1:]}
+    assert set(timed) == {"en-to-casual", "casual-to-en", "casualize", "explain-particles"}
+    assert all(value > 0 for value in timed.values())
+    with pytest.raises(SystemExit):
+        recipes.main(["--corpus", str(tmp_path / "missing.txt")])
