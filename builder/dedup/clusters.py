@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from builder.dedup.fold import SideFeatures, mix64, pair_features
+from builder.dedup.parts import drain
 from builder.dedup.settings import DedupSettings
 from builder.dedup.similarity import jaccard, lsh_candidates
 
@@ -109,7 +110,7 @@ class _Side:
 
     def finish(self) -> tuple[np.ndarray, ...]:
         def cat(parts: list[np.ndarray], dtype: type) -> np.ndarray:
-            return np.concatenate(parts) if parts else np.zeros(0, dtype)
+            return drain(parts, dtype)  # each batch's piece let go as it is copied
 
         lengths = cat(self.lengths, np.int64)
         offsets = np.zeros(lengths.size + 1, dtype=np.int64)
@@ -163,7 +164,7 @@ class Deduplicator:
         en_key, en_plain, en_set, _, en_off, en_grams, en_loose = self._sides["en"].finish()
         zh_key, zh_plain, zh_set, zh_part, zh_off, zh_grams, zh_loose = self._sides["zh"].finish()
         neutral = self._sides["zh"].neutral
-        zh_neutral = np.concatenate(neutral) if neutral else np.zeros(n, dtype=np.uint64)
+        zh_neutral = drain(neutral, np.uint64) if neutral else np.zeros(n, dtype=np.uint64)
         self._sides = {"en": _Side(), "zh": _Side()}  # free the batches
         self._finished = {"en": SideSets(en_loose, en_off, en_grams),
                           "zh": SideSets(zh_loose, zh_off, zh_grams, zh_neutral)}

@@ -31,6 +31,7 @@ import pyarrow.compute as pc
 
 from builder.dedup.fold import EN_SALT, ZH_SALT, SideFeatures, select_lines, text_keys
 from builder.dedup.nearjoin import DEFAULT_CAP, near_pairs
+from builder.dedup.parts import drain
 from builder.dedup.settings import DedupSettings
 from builder.text.language import chinese_mask
 
@@ -204,6 +205,9 @@ class LeakReport:
                 "near_leaks": self.near, "near_search_cut": self.near_cut}
 
 
+_DTYPES = (np.uint64, np.uint8, np.bool_, np.bool_, np.bool_, np.uint64, np.int64, np.uint32)  # LeakBatch's
+
+
 class LeakCheck:
     """Collect every batch's `LeakBatch` (integers only), then compare held-out texts with train."""
 
@@ -220,8 +224,8 @@ class LeakCheck:
             self._batches.append(batch)
 
     def _joined(self) -> LeakBatch:
-        """Every batch as one; each column's pieces are let go as soon as it is joined, so the
-        peak is the batches plus one column, not twice the batches."""
+        """Every batch as one; each piece is let go as soon as it is copied (`drain`), so the
+        peak stays near one copy of the batches."""
         parts, self._batches = self._batches, []
         if not parts:
             return _empty()
@@ -229,7 +233,7 @@ class LeakCheck:
         names = ("keys", "split", "content", "generated", "side", "witness", "lengths", "grams")
         pieces = {name: [getattr(p, name) for p in parts] for name in names}
         del parts
-        return LeakBatch(records, *(np.concatenate(pieces.pop(name)) for name in names))
+        return LeakBatch(records, *(drain(pieces.pop(name), dtype) for name, dtype in zip(names, _DTYPES)))
 
     def finish(self, records: int) -> LeakReport:
         """Compare; return what was compared and found (the caller stops the build on a leak)."""

@@ -155,17 +155,16 @@ def _prefixes(offsets: np.ndarray, grams: np.ndarray, rows: np.ndarray, threshol
 
 
 def _candidates(values: np.ndarray, owners: np.ndarray, side: np.ndarray | None, cap: int,
-                short: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Unique pairs (a < b) of rows sharing a prefix fingerprint, leaving out pairs of two cut rows,
-    and the rows cut by the cap (`short`: the rows already cut, as a mask over row numbers)."""
+                short: np.ndarray) -> np.ndarray:
+    """Unique pairs (a < b) of rows sharing a prefix fingerprint, leaving out pairs of two cut rows;
+    the rows the cap cuts are marked in `short` (the rows already cut, a mask over row numbers)."""
     packed = np.sort((values.astype(_U64) << _U64(32)) | owners.astype(_U64))
     keys = packed >> _U64(32)
     row = (packed & _U64(0xFFFFFFFF)).astype(np.int64)
     starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if keys.size else np.zeros(0, np.int64)
     sizes = np.diff(np.r_[starts, keys.size])
     over = sizes > cap
-    cut = np.unique(row[np.repeat(over, sizes)])
-    short[cut] = True
+    short[row[np.repeat(over, sizes)]] = True  # a mask, not np.unique: most entries of a template corpus
     found = []
     for size in np.unique(sizes[(sizes > 1) & ~over]).tolist():
         base = starts[sizes == size]
@@ -178,8 +177,8 @@ def _candidates(values: np.ndarray, owners: np.ndarray, side: np.ndarray | None,
         a, b = a[wanted], b[wanted]
         found.append((np.minimum(a, b).astype(_U64) << _U64(32)) | np.maximum(a, b).astype(_U64))
     if not found:
-        return np.zeros(0, _U64), cut
-    return np.unique(np.concatenate(found)), cut
+        return np.zeros(0, _U64)
+    return np.unique(np.concatenate(found))
 
 
 def near_pairs(offsets: np.ndarray, grams: np.ndarray, rows: np.ndarray, threshold: float,
@@ -195,7 +194,7 @@ def near_pairs(offsets: np.ndarray, grams: np.ndarray, rows: np.ndarray, thresho
     values, owners, short = _prefixes(offsets, grams, rows, threshold, frequent)
     is_cut = np.zeros(offsets.size - 1, dtype=bool)
     is_cut[short] = True
-    packed, _ = _candidates(values, owners, side, cap, is_cut)  # marks the crowded rows in is_cut
+    packed = _candidates(values, owners, side, cap, is_cut)  # marks the crowded rows in is_cut
     cut = np.flatnonzero(is_cut)
     a = (packed >> _U64(32)).astype(np.int64)
     b = (packed & _U64(0xFFFFFFFF)).astype(np.int64)
