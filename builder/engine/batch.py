@@ -16,7 +16,7 @@ class Batch:
 
     `source` is the index of the input file it was read from (a batch never spans two files),
     `start` the index of its first pair in the build (pairs are numbered in input order, over
-    every file), `pairs` where its pickled pairs lie in the spool, `features` what the first pass
+    every file), `pairs` where its pair table lies in the spool, `features` what the first pass
     computed for later stages (opaque to the engine), and `key` its first-pass cache key, which
     keys the records made from it. A batch with no pair left after the first pass is not a Batch.
     """
