@@ -9,12 +9,13 @@ import os
 from pathlib import Path
 
 import pytest
+from readcheck import read_checked
 
 from builder.errors import ConfigError, InputError
 from builder.ingest.discover import discover
-from builder.ingest.inputs import REASONS, REJECTED_REASONS, UNPAIRED_REASONS, FileStats, InputFile
+from builder.ingest.inputs import REASONS, REJECTED_REASONS, UNPAIRED_REASONS, InputFile
 from builder.ingest.readers import read_file
-from builder.types import RawPair, SetAside, Source
+from builder.types import RawPair, Source
 
 EN1 = "The train to Hualien leaves at 7:40 tomorrow morning."
 ZH1 = "明天早上7:40的火車去花蓮喔，不要遲到啦"
@@ -28,16 +29,7 @@ def _read(tmp_path: Path, data: bytes | str, fmt: str = "lines", name: str = "in
     """Write data to a file, read it back; return (pairs, set-asides, stats) after checking."""
     path = tmp_path / name
     path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
-    stats = FileStats()
-    items = list(read_file(InputFile(path=path, name=name, format=fmt), stats))
-    pairs = [i for i in items if isinstance(i, RawPair)]
-    aside = [i for i in items if isinstance(i, SetAside)]
-    assert len(pairs) + len(aside) == len(items)
-    assert stats.pairs == len(pairs)
-    assert stats.unpaired + stats.rejected == len(aside)
-    assert stats.adds_up(), stats
-    assert all(a.reason in REASONS for a in aside)
-    return pairs, aside, stats
+    return read_checked(InputFile(path=path, name=name, format=fmt))
 
 
 # --- paired lines ---------------------------------------------------------------------------

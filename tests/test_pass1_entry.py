@@ -118,3 +118,25 @@ def _frame(header: dict, *parts: bytes) -> bytes:
 def test_a_frame_of_another_shape_is_refused(frame: bytes) -> None:
     with pytest.raises(BadFrame):
         decode(frame)
+
+
+def test_a_sealed_entry_with_a_foreign_frame_stops_the_build_in_one_line(tmp_path: Path) -> None:
+    """An entry whose trailer is right (written by a build of other code under the same key, say)
+    but whose frame this codec does not know: the build stops with one line naming the file, and
+    writes nothing, instead of a traceback or a half-read file."""
+    from builder.engine.entry import EntryWriter
+    from builder.errors import BuildError
+
+    _corpus(tmp_path / "in")
+    cache = tmp_path / "cache"
+    build(_config(tmp_path), tmp_path / "out1", cache_dir=cache)
+    shutil.rmtree(cache / "output")
+    (entry,) = sorted((cache / "pass1").rglob("*.frames"))
+    writer = EntryWriter(entry, entry.name.removesuffix(".frames"))
+    frame = _frame({"kind": "pickle", "parts": []})
+    writer.write(struct.pack("<Q", len(frame)) + frame)
+    writer.commit()
+    with pytest.raises(BuildError, match=r"^a\.txt: pass-1 cache entry [0-9a-f]{12}: not a pass-1 frame") as caught:
+        build(_config(tmp_path), tmp_path / "out2", cache_dir=cache)
+    assert "\n" not in str(caught.value)
+    assert not (tmp_path / "out2").exists()

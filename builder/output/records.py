@@ -19,41 +19,31 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from builder.pair_table import PAIR_SCHEMA, SPANS, pair_table
+from builder.pair_table import PAIR_SCHEMA, pair_table
 from builder.types import Example, Pair, Record
 
 __all__ = ["PAIR_COLUMNS", "RECORD_COLUMNS", "SCHEMA", "chat_column", "examples_table", "pairs_table", "record_table",
            "records_to_table", "repeated", "with_pairs"]
 
+_PAIR = {column.name: column for column in PAIR_SCHEMA}  # the pair-side columns: one definition
+
 SCHEMA = pa.schema(
     [
         ("id", pa.string()),
-        ("pair_id", pa.string()),
+        _PAIR["pair_id"],
         ("recipe", pa.string()),
         ("recipe_version", pa.string()),
         ("messages", pa.list_(pa.struct([("role", pa.string()), ("content", pa.string())]))),
         ("instruction", pa.string()),
         ("input", pa.string()),
         ("output", pa.string()),
-        ("en", pa.string()),
-        ("zh", pa.string()),
-        ("source_file", pa.string()),
-        ("source_en_line", pa.int32()),
-        ("source_zh_line", pa.int32()),
-        ("converted_simplified", pa.bool_()),
+        *(_PAIR[name] for name in ("en", "zh", "source_file", "source_en_line", "source_zh_line",
+                                   "converted_simplified")),
         ("synthetic", pa.bool_()),
-        ("particles", SPANS),
-        ("interjections", SPANS),
-        ("markers", SPANS),
-        ("mainland_terms", SPANS),
-        ("particle_count", pa.int32()),
-        ("particle_density", pa.float64()),
-        ("casual_score", pa.float64()),
-        ("register", pa.string()),
+        *(_PAIR[name] for name in ("particles", "interjections", "markers", "mainland_terms", "particle_count",
+                                   "particle_density", "casual_score", "register")),
         ("extra", pa.string()),
-        ("license", pa.string()),
-        ("attribution", pa.string()),
-        ("meta", pa.string()),
+        *(_PAIR[name] for name in ("license", "attribution", "meta")),
     ]
 )
 
@@ -65,7 +55,6 @@ PAIR_COLUMNS = ("pair_id", "en", "zh", "source_file", "source_en_line", "source_
 
 
 _PAIR_SCHEMA = pa.schema([SCHEMA.field(name) for name in PAIR_COLUMNS])
-assert all(PAIR_SCHEMA.field(f.name).type == f.type for f in _PAIR_SCHEMA), "pair columns differ from the dataset's"
 
 
 def pairs_table(pairs: Sequence[Pair]) -> pa.Table:

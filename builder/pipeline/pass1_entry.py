@@ -56,10 +56,9 @@ def encode(item: Pass1Result | FileDone) -> bytes:
             for side, feats in zip(("en", "zh"), item.features):
                 for name in _FEATURES:
                     value = getattr(feats, name)
-                    if value is not None:
-                        array = np.ascontiguousarray(value)
-                        parts.append((f"{side}.{name}", array.astype(array.dtype.newbyteorder("<")).tobytes(),
-                                      array.dtype.name))
+                    if value is not None:  # little-endian raw bytes (a copy only where that is not so)
+                        array = np.ascontiguousarray(value, dtype=value.dtype.newbyteorder("<"))
+                        parts.append((f"{side}.{name}", array.tobytes(), array.dtype.name))
         header = {"kind": "batch", "count": item.count, "ids": item.ids, "converted": item.converted,
                   "features": item.features is not None, "refused": [_set_aside(s) for s in item.refused],
                   "filtered": [_set_aside(s) for s in item.filtered], "formal": item.formal,
