@@ -63,6 +63,7 @@ def explain_span(
     return _with_clue(gloss(span_text, function, lang, pick), span_text, function, lang, decision)
 
 
+@functools.lru_cache(maxsize=65536)  # a few hundred glosses x particles x clues x cue words
 def _with_clue(sentence: str, span_text: str, function: str, lang: str, decision: Decision) -> str:
     """The gloss, then the clue in the line when the rules reached the same function."""
     clue = CLUES.get(decision[1]) if decision[0] == function else None
@@ -138,12 +139,13 @@ def explain_in_lines(texts: Sequence[str], particles: Sequence[Sequence[Span]], 
         decisions, _ = span_decisions(text, [(span.text, span.offset) for span in spans], ())
         for span, decision in zip(spans, decisions):
             function = span.function or decision[0]
-            readings.append((text, span, function, lang, decision))
-            options.append(gloss_options(span.text, function, lang))
-    chosen = iter(choose([len(found) for found in options]))
-    explained = [(clause_around(text, span.offset, len(span.text)),
-                  _with_clue(found[int(next(chosen))], span.text, function, lang, decision))
-                 for (text, span, function, lang, decision), found in zip(readings, options)]
+            found = gloss_options(span.text, function, lang)
+            readings.append((clause_around(text, span.offset, len(span.text)), found, span.text, function, lang,
+                             decision))
+            options.append(found)
+    chosen = choose([len(found) for found in options])
+    explained = [(clause, _with_clue(found[int(k)], span_text, function, lang, decision))
+                 for (clause, found, span_text, function, lang, decision), k in zip(readings, chosen)]
     out, start = [], 0
     for spans in particles:
         out.append(explained[start:start + len(spans)])

@@ -144,7 +144,7 @@ def _extra_problems(extra: pa.Array, fields: frozenset[str]) -> dict[int, str]:
         if text == "{}":
             continue
         try:
-            value = json.loads(text, parse_constant=_no_constant)
+            value = _DECODER.decode(text)
         except ValueError as error:
             problem: str | None = f"extra is not JSON object text: {error}"
         else:
@@ -159,6 +159,10 @@ def _extra_problems(extra: pa.Array, fields: frozenset[str]) -> dict[int, str]:
 
 def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON value")
+
+
+# One decoder for every extra: `json.loads(text, parse_constant=...)` builds a new one per call.
+_DECODER = json.JSONDecoder(parse_constant=_no_constant)
 
 
 def _simplified(columns: Sequence[pa.Array], known: Sequence[pa.Array]) -> list[np.ndarray]:
