@@ -63,8 +63,9 @@ def explain_particles_batch(pairs: PairBatch, ctx: BatchContext) -> Examples:
     counts = pc.list_value_length(pairs.particles).to_numpy(zero_copy_only=False)
     rows = np.flatnonzero(pairs.column("annotated").to_numpy(zero_copy_only=False) & (counts > 0))
     langs = ["zh" if choice == 0 else "en" for choice in ctx.choices(2, rows).tolist()]
-    texts = pairs.zh.take(pa.array(rows)).to_pylist()
-    spans = pairs.take(rows).spans("particles")
+    chosen = pa.array(rows)
+    texts = pairs.zh.take(chosen).to_pylist()
+    spans = pairs.spans("particles", rows)
     each = np.repeat(rows, counts[rows])
     explained = explain_in_lines(texts, spans, langs, lambda options: ctx.choices(np.asarray(options), each))
     is_zh = np.array([lang == "zh" for lang in langs], dtype=bool)

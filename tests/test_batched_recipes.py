@@ -84,6 +84,16 @@ def test_a_batched_pick_draws_only_for_the_rows_given() -> None:
         ctx.pick([])
 
 
+def test_spans_of_some_rows_are_those_rows_spans() -> None:
+    """`pairs.spans(name, rows)` gives the Span tuples of the rows asked for, in their order."""
+    pairs = [pair for pair in load_golden_pairs() if pair.style is not None and pair.style.particles][:4]
+    batch = PairBatch.of(pairs)
+    every = batch.spans("particles")
+    assert every == [pair.style.particles for pair in pairs]
+    assert batch.spans("particles", [3, 0, 0]) == [every[3], every[0], every[0]]
+    assert batch.spans("markers", np.array([], dtype=np.int64)) == []
+
+
 # --- check_recipe compares the forms --------------------------------------------------------------
 
 

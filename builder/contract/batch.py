@@ -108,10 +108,13 @@ class PairBatch:
             self._pairs = pairs_of(self.batch)
         return list(self._pairs)  # a copy: the batch is shared by every recipe of a build's batch
 
-    def spans(self, name: str) -> list[tuple[Span, ...]]:
+    def spans(self, name: str, rows: Sequence[int] | np.ndarray | None = None) -> list[tuple[Span, ...]]:
         """One span column (`particles`, `interjections`, `markers`, `mainland_terms`) as a tuple
-        of `Span`s per pair."""
-        return spans_per_row(self.batch.column(name))
+        of `Span`s per pair, or per entry of `rows` (only that column is taken)."""
+        column = self.batch.column(name)
+        if rows is not None:
+            column = column.take(pa.array(np.asarray(rows, dtype=np.int64)))
+        return spans_per_row(column)
 
     def take(self, rows: Sequence[int] | np.ndarray) -> PairBatch:
         """The batch of some rows, in the order given."""
