@@ -35,6 +35,7 @@ PROMPTS_EN = (
     "List the particles in the line below and say what each one does in it, and what shows that.",
     "Read this casual Taiwanese Mandarin line: what job does each particle do, and how can you tell?",
 )
+_PROMPTS = pa.array(PROMPTS_ZH + PROMPTS_EN, pa.string())  # the batched form takes its questions from here
 _COUNT_ZH = dict(enumerate("一二三四五六七八九十", start=1))
 
 
@@ -62,17 +63,17 @@ def explain_particles_batch(pairs: PairBatch, ctx: BatchContext) -> Examples:
     gloss, the question), made for the whole batch at once."""
     counts = pc.list_value_length(pairs.particles).to_numpy(zero_copy_only=False)
     rows = np.flatnonzero(pairs.column("annotated").to_numpy(zero_copy_only=False) & (counts > 0))
-    langs = ["zh" if choice == 0 else "en" for choice in ctx.choices(2, rows).tolist()]
-    chosen = pa.array(rows)
-    texts = pairs.zh.take(chosen).to_pylist()
+    is_zh = ctx.choices(2, rows) == 0
+    langs = ["zh" if zh else "en" for zh in is_zh.tolist()]
+    lines = pairs.zh.take(pa.array(rows))
+    texts = lines.to_pylist()
     spans = pairs.spans("particles", rows)
     each = np.repeat(rows, counts[rows])
     explained = explain_in_lines(texts, spans, langs, lambda options: ctx.choices(np.asarray(options), each))
-    is_zh = np.array([lang == "zh" for lang in langs], dtype=bool)
-    asked = ctx.choices(np.where(is_zh, len(PROMPTS_ZH), len(PROMPTS_EN)), rows).tolist()
-    questions = [PROMPTS_ZH[k] if zh else PROMPTS_EN[k] for k, zh in zip(asked, is_zh.tolist())]
+    asked = ctx.choices(np.where(is_zh, len(PROMPTS_ZH), len(PROMPTS_EN)), rows)
+    questions = _PROMPTS.take(pa.array(np.where(is_zh, asked, asked + len(PROMPTS_ZH))))
     answers = [_answer(text, found, lang, said) for text, found, lang, said in zip(texts, spans, langs, explained)]
-    return Examples(rows=rows, instruction=questions, input=texts, output=answers,
+    return Examples(rows=rows, instruction=questions, input=lines, output=answers,
                     extra=[_extra(found) for found in spans])
 
 
