@@ -94,15 +94,13 @@ def _cluster_edit(text: str, cs: int, ce: int) -> tuple[int, int, str]:
 
 def _particle_edits(text: str, particles: list[int]) -> list[tuple[int, int, str]]:
     """Plan the removal of particle clusters (given as sorted offsets into `text`)."""
-    edits: list[tuple[int, int, str]] = []
-    i = 0
-    while i < len(particles):
-        j = i
-        while j + 1 < len(particles) and particles[j + 1] == particles[j] + 1:
-            j += 1
-        edits.append(_cluster_edit(text, particles[i], particles[j] + 1))
-        i = j + 1
-    return edits
+    clusters: list[list[int]] = []  # [start, end] of each run of touching particles
+    for offset in particles:
+        if clusters and offset == clusters[-1][1]:
+            clusters[-1][1] += 1
+        else:
+            clusters.append([offset, offset + 1])
+    return [_cluster_edit(text, start, end) for start, end in clusters]
 
 
 def _shift(offsets: list[int], edits: list[tuple[int, int, str]]) -> list[int]:

@@ -77,6 +77,8 @@ _FULL_WIDTH = str.maketrans(",:;!?()", "，：；！？（）")
 def _paren_widths(text: str) -> set[int]:
     """Positions of the parentheses to widen: pairs holding Chinese, lone ones beside Chinese."""
     widen: set[int] = set()
+    if "(" not in text and ")" not in text:  # most lines with a mark to widen
+        return widen
     opened: list[int] = []
     mouths = {face.end() - 1 for face in _FACE.finditer(text)}
     for match in _PAREN.finditer(text):
