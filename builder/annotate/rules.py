@@ -218,9 +218,26 @@ def _take_out_traps(text: str, s: int, e: int, interjections: dict[int, str]) ->
 
 
 def _read_run(
-    text: str, s: int, e: int, particles: list[tuple[str, int]], interjections: dict[int, str]
+    text: str, s: int, e: int, particles: list[tuple[str, int]], interjections: dict[int, str],
+    traps: bool = True,
 ) -> None:
-    """Classify one run of candidate characters text[s:e] into (text, offset) spans."""
+    """Classify one run of candidate characters text[s:e] into (text, offset) spans.
+
+    `traps`: whether a trap word may be in the line (False: the caller found none in it).
+    """
+    if e - s == 1 and not traps and not _opens_clause(text, s):
+        # Most runs: one character inside or at the end of a clause, in a line without traps.
+        # The same reading as the loop below, without its bookkeeping.
+        ch = text[s]
+        if _ends_clause(text, e):
+            phrase = _clause_interjection(text, e)
+            if phrase:
+                interjections[e - len(phrase)] = phrase
+            elif ch in _PARTICLE_SET:
+                particles.append((ch, s))
+        elif ch in _PARTICLE_SET and _after_host(text, s):
+            particles.append((ch, s))
+        return
     free = _take_out_traps(text, s, e, interjections)
     # What is left splits into pieces; each is read by where it stands in its clause.
     p = s
@@ -287,8 +304,9 @@ def annotate_line(text: str) -> Style:
     """Annotate one line with the lexicon rules, each particle and interjection with its function."""
     particles: list[tuple[str, int]] = []
     interjections: dict[int, str] = {}
+    traps = _ANY_TRAP.search(text) is not None  # one scan of the line (few have a trap word)
     for m in _RUN.finditer(text):
-        _read_run(text, m.start(), m.end(), particles, interjections)
+        _read_run(text, m.start(), m.end(), particles, interjections, traps)
     markers, mainland = find_terms(text)
     if not particles and not interjections:
         return Style(markers=markers, mainland_terms=mainland, length=len(text))

@@ -24,8 +24,8 @@ from builder.ingest.stream import CHANGED
 from builder.output.report import FileReport
 from builder.pipeline.context import PassContext
 from builder.quality.filters import check_pairs
-from builder.quality.register import CASUAL_THRESHOLD, score_styles
-from builder.types import Pair, RawPair, SetAside, Source
+from builder.quality.register import CASUAL_THRESHOLD, scores_from_styles
+from builder.types import Pair, RawPair, SetAside, Source, Style
 
 __all__ = ["Pass1Result", "annotate_batch", "read_batches"]
 
@@ -100,13 +100,15 @@ def annotate_batch(context: PassContext, batch: Sequence[RawPair]) -> Pass1Resul
     with timings.stage("annotate"):
         styles = context.annotator.annotate(zh)
     with timings.stage("register"):
-        styles = score_styles(zh, styles)
-        formal = sum(s.casual < CASUAL_THRESHOLD for s in styles)
+        scores = scores_from_styles(zh, styles)
+        formal = sum(score < CASUAL_THRESHOLD for score in scores)
     with timings.stage("plain"):  # the plain side, once: casualize's prompt and a split-group key
         sides = [plain_side(line, style) for line, style in zip(zh, styles)]
         plain = [made for made, _ in sides]
-        pairs = [p.with_style(s.with_plain(made, words))
-                 for p, s, (made, words) in zip(pairs, styles, sides)]
+        # Each pair's Style is made once, whole (spans, score, plain side), not once per stage.
+        pairs = [p.with_style(Style(s.particles, s.interjections, s.markers, s.mainland_terms, s.length, score,
+                                    made, words))
+                 for p, s, score, (made, words) in zip(pairs, styles, scores, sides)]
     warnings = normalizer.warnings[warnings_before:]
     del normalizer.warnings[warnings_before:]  # each batch hands its own warnings back
     warning_count = normalizer.warning_count - count_before
