@@ -70,10 +70,19 @@ def _rank(name: str) -> tuple[int, str]:
     return (len(PRIORITY) + (1 if name == "train" else 0), name)
 
 
+_HASH = hashlib.blake2b(digest_size=8, person=b"twcasual-split")
+
+
+def _digest(key: bytes) -> bytes:
+    """The split hash of a key: a copy of `_HASH` fed the key (a third faster than a new hasher)."""
+    hasher = _HASH.copy()
+    hasher.update(key)
+    return hasher.digest()
+
+
 def _buckets(keys: Sequence[str], names: list[str], edges: list[float]) -> np.ndarray:
     """The bucket (index into `names`) of each key: its hash as a point in [0, 1) among the edges."""
-    digests = b"".join(hashlib.blake2b(key.encode("utf-8"), digest_size=8, person=b"twcasual-split").digest()
-                       for key in keys)
+    digests = b"".join(_digest(key.encode("utf-8")) for key in keys)
     # uint64 -> float64 rounds as int -> float does; dividing by 2**64 is exact
     points = np.frombuffer(digests, dtype=">u8").astype(np.float64) / 2.0**64
     return np.minimum(np.searchsorted(np.asarray(edges, dtype=np.float64), points, side="right"), len(names) - 1)
@@ -82,18 +91,24 @@ def _buckets(keys: Sequence[str], names: list[str], edges: list[float]) -> np.nd
 def _smallest_members(pair_ids: Sequence[str], group: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The groups (their labels, ascending) and the index of each one's smallest pair id.
 
-    Arrow sorts strings by their UTF-8 bytes, which is code point order: the order `<` gives.
+    A group of one is its own smallest; only the members of larger groups are sorted, in Arrow,
+    which sorts strings by their UTF-8 bytes: code point order, the order `<` gives.
     """
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    by_id = pc.sort_indices(pa.array(pair_ids, pa.string())).to_numpy()
-    rank = np.empty(group.size, dtype=np.int64)
-    rank[by_id] = np.arange(group.size)
-    best = np.full(int(group.max()) + 1 if group.size else 0, group.size, dtype=np.int64)
-    np.minimum.at(best, group, rank)
-    reps = np.flatnonzero(best < group.size)
-    return reps, by_id[best[reps]]
+    counts = np.bincount(group) if group.size else np.zeros(0, dtype=np.int64)
+    reps = np.flatnonzero(counts)
+    smallest = np.zeros(counts.size, dtype=np.int64)
+    alone = counts[group] == 1
+    smallest[group[alone]] = np.flatnonzero(alone)
+    shared = np.flatnonzero(~alone)
+    by_id = shared[pc.sort_indices(pa.array([pair_ids[i] for i in shared.tolist()], pa.string())).to_numpy()]
+    first = np.full(counts.size, by_id.size, dtype=np.int64)  # per group: its first place in by_id
+    np.minimum.at(first, group[by_id], np.arange(by_id.size))
+    several = reps[counts[reps] > 1]
+    smallest[several] = by_id[first[several]]
+    return reps, smallest[reps]
 
 
 def train_split(ratios: Mapping[str, float]) -> str:
