@@ -57,7 +57,7 @@ class _Tables:
     fold: np.ndarray  # uint32 code point -> folded code point
     kind: np.ndarray  # uint8 code point -> KEEP / DROP / BREAK / LINE_END
     needs_nfkc: np.ndarray  # bool: the one-character table cannot stand in for NFKC here
-    space: np.ndarray  # bool: white space (a clause break on the zh side)
+    spaced_kind: np.ndarray  # uint8: `kind` with white space a clause break (the zh side)
     particle: np.ndarray  # bool over folded code points
 
 
@@ -116,7 +116,8 @@ def _tables() -> _Tables:
     particle[fold[[ord(c) for c in PARTICLES]]] = True
     space = np.zeros(size, dtype=bool)
     space[[c for c in range(_LIMIT) if chr(c).isspace()]] = True
-    return _Tables(fold=fold, kind=kind, needs_nfkc=needs, space=space, particle=particle)
+    spaced_kind = np.where(space & (kind == DROP), np.uint8(BREAK), kind)
+    return _Tables(fold=fold, kind=kind, needs_nfkc=needs, spaced_kind=spaced_kind, particle=particle)
 
 
 def _encode(texts: Sequence[str], tables: _Tables) -> np.ndarray:
@@ -196,9 +197,8 @@ def _sequence_key(vals: np.ndarray, line: np.ndarray, n_lines: int, salt: int) -
 def _fold(cps: np.ndarray, tables: _Tables, space_breaks: bool) -> tuple[np.ndarray, ...]:
     """Fold code points; return values, kept mask, final particles, line ids and each one's kind."""
     vals = tables.fold[cps]
-    kind = tables.kind[cps]
-    if space_breaks:  # casual zh often separates clauses with a space instead of a comma
-        kind = np.where(tables.space[cps] & (kind == DROP), np.uint8(BREAK), kind)
+    # casual zh often separates clauses with a space instead of a comma
+    kind = (tables.spaced_kind if space_breaks else tables.kind)[cps]
     keep = kind == KEEP
     particle = tables.particle[vals] & keep
     final = particle & np.r_[~keep[1:], True]  # next character is not a kept one
