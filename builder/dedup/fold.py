@@ -67,6 +67,41 @@ def _marks_only(norm: str) -> bool:
     return all(unicodedata.category(c)[0] in "PS" and not unicodedata.combining(c) for c in norm)
 
 
+def _classes() -> tuple[list[int], list[int], list[int], list[int], list[int]]:
+    """Per code point below _LIMIT, from Unicode: which fold to another (and to which), which are
+    dropped, which are clause breaks, and which need NFKC first. Lists, written into the tables
+    at once (a numpy store per code point cost as much as the Unicode lookups)."""
+    moved, target, drop, breaks, needs = [], [], [], [], []
+    for cp in range(_LIMIT):
+        ch = chr(cp)
+        norm = unicodedata.normalize("NFKC", ch)
+        combining = unicodedata.combining(ch)
+        if len(norm) > 1 and not combining and _marks_only(norm):  # … is NFKC "..."
+            # Dropped, or a clause break if any of it is one: what the NFKC path makes of it, so
+            # lines with an ellipsis (every long explanation quotes one) skip the slow path.
+            (breaks if any(c in _CLAUSE_BREAKS for c in norm) else drop).append(cp)
+            moved.append(cp)
+            target.append(ord(norm[0]))
+            continue
+        if len(norm) != 1 or combining or 0x1100 <= cp < 0x1200:
+            needs.append(cp)
+            if combining:
+                # A mark NFKC could not compose with a letter has no letter of its own (`¯` folds to a
+                # space and U+0304): dropped, so that folding a folded text gives the same key again.
+                drop.append(cp)
+            continue
+        low = norm.lower()
+        out = low if len(low) == 1 else norm
+        if out != ch:
+            moved.append(cp)
+            target.append(ord(out))
+        if out in _CLAUSE_BREAKS:
+            breaks.append(cp)
+        elif unicodedata.category(out)[0] not in "LNM":
+            drop.append(cp)
+    return moved, target, drop, breaks, needs
+
+
 @lru_cache(maxsize=1)
 def _tables() -> _Tables:
     """Build the folding tables once per process (about 0.1 s, one OpenCC converter)."""
@@ -76,30 +111,11 @@ def _tables() -> _Tables:
     fold = np.arange(size, dtype=np.uint32)
     kind = np.zeros(size, dtype=np.uint8)
     needs = np.zeros(size, dtype=bool)
-    for cp in range(_LIMIT):
-        ch = chr(cp)
-        norm = unicodedata.normalize("NFKC", ch)
-        if len(norm) > 1 and not unicodedata.combining(ch) and _marks_only(norm):  # … is NFKC "..."
-            # Dropped, or a clause break if any of it is one: what the NFKC path makes of it, so
-            # lines with an ellipsis (every long explanation quotes one) skip the slow path.
-            kind[cp] = BREAK if any(c in _CLAUSE_BREAKS for c in norm) else DROP
-            fold[cp] = ord(norm[0])
-            continue
-        if len(norm) != 1 or unicodedata.combining(ch) or 0x1100 <= cp < 0x1200:
-            needs[cp] = True
-            if unicodedata.combining(ch):
-                # A mark NFKC could not compose with a letter has no letter of its own (`¯` folds to a
-                # space and U+0304): dropped, so that folding a folded text gives the same key again.
-                kind[cp] = DROP
-            continue
-        low = norm.lower()
-        out = low if len(low) == 1 else norm
-        fold[cp] = ord(out)
-        cat = unicodedata.category(out)
-        if out in _CLAUSE_BREAKS:
-            kind[cp] = BREAK
-        elif cat[0] not in "LNM":
-            kind[cp] = DROP
+    moved, target, drop, breaks, need_nfkc = _classes()
+    fold[moved] = target
+    kind[drop] = DROP
+    kind[breaks] = BREAK
+    needs[need_nfkc] = True
     kind[0xE0000:0xE0080] = DROP  # tag characters
     kind[ord(_SEPARATOR)] = LINE_END
     # Traditional/Taiwan and Simplified characters to one form, via OpenCC's character table.
