@@ -109,7 +109,7 @@ def test_made_inputs_get_the_exact_part_only() -> None:
 def test_a_build_without_split_groups_stops_at_the_leak_check(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Test-only hook: split every dedup cluster on its own, as before the groups. The repeated
     prompts then cross splits and the leak check stops the build, naming both records."""
-    def clusters_only(sides: object, cluster: np.ndarray, threshold: float) -> SplitGroups:
+    def clusters_only(sides: object, cluster: np.ndarray, threshold: float, **_: object) -> SplitGroups:
         return SplitGroups(label=np.asarray(cluster, dtype=np.int64))
 
     monkeypatch.setattr(stages, "split_groups", clusters_only)

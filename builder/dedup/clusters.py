@@ -25,7 +25,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -122,13 +123,14 @@ class _Side:
 
 class Deduplicator:
     """Collect pairs batch by batch (integers only), then cluster them in `finish`; what the split
-    groups need of each side stays for `take_sides`."""
+    groups need of each side is handed over by `join` before, or kept for `take_sides` after."""
 
     def __init__(self, settings: DedupSettings | None = None) -> None:
         self.settings = settings or DedupSettings()
         self._sides = {"en": _Side(), "zh": _Side()}
         self._count = 0
         self._finished: dict[str, SideSets] = {}
+        self._joined: tuple[tuple[np.ndarray, ...], ...] | None = None  # `join`'s arrays, for `finish`
 
     def add(self, pair_ids: Sequence[str], en: Sequence[str], zh: Sequence[str]) -> None:
         """Take a batch of normalised pairs, in input order; keep their hashes and n-grams."""
@@ -157,17 +159,28 @@ class Deduplicator:
         sides, self._finished = self._finished, {}
         return sides
 
-    def finish(self) -> DedupResult:
-        """Cluster everything added so far and apply the policy."""
+    def join(self) -> dict[str, SideSets]:
+        """Join the batches added so far into one array per kind (each batch let go as it is
+        copied) for `finish`, and hand over each side's loose keys and n-gram sets: the split
+        groups' search needs no clusters, so it can run beside `finish`."""
+        en, zh = self._sides["en"].finish(), self._sides["zh"].finish()
+        neutral = self._sides["zh"].neutral
+        zh_neutral = drain(neutral, np.uint64) if neutral else np.zeros(self._count, dtype=np.uint64)
+        self._sides = {"en": _Side(), "zh": _Side()}  # free the batches
+        self._joined = (en, zh)
+        return {"en": SideSets(en[6], en[4], en[5]), "zh": SideSets(zh[6], zh[4], zh[5], zh_neutral)}
+
+    def finish(self, pool: Executor | None = None) -> DedupResult:
+        """Cluster everything added so far and apply the policy. The near stage's four searches
+        run on `pool` if given (beside what else it runs), else on a pool of their own."""
         s = self.settings
         n = self._count
-        en_key, en_plain, en_set, _, en_off, en_grams, en_loose = self._sides["en"].finish()
-        zh_key, zh_plain, zh_set, zh_part, zh_off, zh_grams, zh_loose = self._sides["zh"].finish()
-        neutral = self._sides["zh"].neutral
-        zh_neutral = drain(neutral, np.uint64) if neutral else np.zeros(n, dtype=np.uint64)
-        self._sides = {"en": _Side(), "zh": _Side()}  # free the batches
-        self._finished = {"en": SideSets(en_loose, en_off, en_grams),
-                          "zh": SideSets(zh_loose, zh_off, zh_grams, zh_neutral)}
+        if self._joined is None:
+            self._finished = self.join()
+        assert self._joined is not None
+        (en_key, en_plain, en_set, _, en_off, en_grams, _), (zh_key, zh_plain, zh_set, zh_part, zh_off, zh_grams, _) \
+            = self._joined
+        self._joined = None
         key = mix64(en_key) ^ zh_key
         plain = mix64(en_plain) ^ zh_plain
         order = np.argsort(key, kind="stable")
@@ -181,8 +194,8 @@ class Deduplicator:
             if s.match == "one-side":
                 # A side matches when its folded text, or its multiset of clauses, is the same.
                 # Four independent anchors; numpy's sorts release the GIL, so run them side by side.
-                with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-                    pairs = list(pool.map(
+                with nullcontext(pool) if pool else ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as runner:
+                    pairs = list(runner.map(
                         lambda item: anchored_pairs(np.where(item[0] != 0, item[0] ^ tag, 0),
                                                     *item[1:], s.threshold),
                         ((en_key, zh_set, zh_off, zh_grams), (en_set, zh_set, zh_off, zh_grams),

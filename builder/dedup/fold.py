@@ -43,11 +43,12 @@ EN_SALT, ZH_SALT = 0x656E, 0x7A68  # one hash family per side ("en", "zh")
 
 def mix64(x: np.ndarray) -> np.ndarray:
     """Scramble uint64 values (splitmix64's finaliser): equal in -> equal out, else unrelated."""
-    x = x ^ (x >> _U64(30))
-    x = x * _U64(0xBF58476D1CE4E5B9)
-    x = x ^ (x >> _U64(27))
-    x = x * _U64(0x94D049BB133111EB)
-    return x ^ (x >> _U64(31))
+    x = x ^ (x >> _U64(30))  # a new array: the caller's is left as it is, the rest works in place
+    x *= _U64(0xBF58476D1CE4E5B9)
+    x ^= x >> _U64(27)
+    x *= _U64(0x94D049BB133111EB)
+    x ^= x >> _U64(31)
+    return x
 
 
 
@@ -56,7 +57,7 @@ class _Tables:
     fold: np.ndarray  # uint32 code point -> folded code point
     kind: np.ndarray  # uint8 code point -> KEEP / DROP / BREAK / LINE_END
     needs_nfkc: np.ndarray  # bool: the one-character table cannot stand in for NFKC here
-    space: np.ndarray  # bool: white space (a clause break on the zh side)
+    spaced_kind: np.ndarray  # uint8: `kind` with white space a clause break (the zh side)
     particle: np.ndarray  # bool over folded code points
 
 
@@ -64,6 +65,41 @@ def _marks_only(norm: str) -> bool:
     """Whether an NFKC expansion is punctuation and symbols only: no letter, digit, mark or space,
     nothing that composes with a neighbour (so one code point can stand for all of it)."""
     return all(unicodedata.category(c)[0] in "PS" and not unicodedata.combining(c) for c in norm)
+
+
+def _classes() -> tuple[list[int], list[int], list[int], list[int], list[int]]:
+    """Per code point below _LIMIT, from Unicode: which fold to another (and to which), which are
+    dropped, which are clause breaks, and which need NFKC first. Lists, written into the tables
+    at once (a numpy store per code point cost as much as the Unicode lookups)."""
+    moved, target, drop, breaks, needs = [], [], [], [], []
+    for cp in range(_LIMIT):
+        ch = chr(cp)
+        norm = unicodedata.normalize("NFKC", ch)
+        combining = unicodedata.combining(ch)
+        if len(norm) > 1 and not combining and _marks_only(norm):  # … is NFKC "..."
+            # Dropped, or a clause break if any of it is one: what the NFKC path makes of it, so
+            # lines with an ellipsis (every long explanation quotes one) skip the slow path.
+            (breaks if any(c in _CLAUSE_BREAKS for c in norm) else drop).append(cp)
+            moved.append(cp)
+            target.append(ord(norm[0]))
+            continue
+        if len(norm) != 1 or combining or 0x1100 <= cp < 0x1200:
+            needs.append(cp)
+            if combining:
+                # A mark NFKC could not compose with a letter has no letter of its own (`¯` folds to a
+                # space and U+0304): dropped, so that folding a folded text gives the same key again.
+                drop.append(cp)
+            continue
+        low = norm.lower()
+        out = low if len(low) == 1 else norm
+        if out != ch:
+            moved.append(cp)
+            target.append(ord(out))
+        if out in _CLAUSE_BREAKS:
+            breaks.append(cp)
+        elif unicodedata.category(out)[0] not in "LNM":
+            drop.append(cp)
+    return moved, target, drop, breaks, needs
 
 
 @lru_cache(maxsize=1)
@@ -75,30 +111,11 @@ def _tables() -> _Tables:
     fold = np.arange(size, dtype=np.uint32)
     kind = np.zeros(size, dtype=np.uint8)
     needs = np.zeros(size, dtype=bool)
-    for cp in range(_LIMIT):
-        ch = chr(cp)
-        norm = unicodedata.normalize("NFKC", ch)
-        if len(norm) > 1 and not unicodedata.combining(ch) and _marks_only(norm):  # … is NFKC "..."
-            # Dropped, or a clause break if any of it is one: what the NFKC path makes of it, so
-            # lines with an ellipsis (every long explanation quotes one) skip the slow path.
-            kind[cp] = BREAK if any(c in _CLAUSE_BREAKS for c in norm) else DROP
-            fold[cp] = ord(norm[0])
-            continue
-        if len(norm) != 1 or unicodedata.combining(ch) or 0x1100 <= cp < 0x1200:
-            needs[cp] = True
-            if unicodedata.combining(ch):
-                # A mark NFKC could not compose with a letter has no letter of its own (`¯` folds to a
-                # space and U+0304): dropped, so that folding a folded text gives the same key again.
-                kind[cp] = DROP
-            continue
-        low = norm.lower()
-        out = low if len(low) == 1 else norm
-        fold[cp] = ord(out)
-        cat = unicodedata.category(out)
-        if out in _CLAUSE_BREAKS:
-            kind[cp] = BREAK
-        elif cat[0] not in "LNM":
-            kind[cp] = DROP
+    moved, target, drop, breaks, need_nfkc = _classes()
+    fold[moved] = target
+    kind[drop] = DROP
+    kind[breaks] = BREAK
+    needs[need_nfkc] = True
     kind[0xE0000:0xE0080] = DROP  # tag characters
     kind[ord(_SEPARATOR)] = LINE_END
     # Traditional/Taiwan and Simplified characters to one form, via OpenCC's character table.
@@ -115,7 +132,8 @@ def _tables() -> _Tables:
     particle[fold[[ord(c) for c in PARTICLES]]] = True
     space = np.zeros(size, dtype=bool)
     space[[c for c in range(_LIMIT) if chr(c).isspace()]] = True
-    return _Tables(fold=fold, kind=kind, needs_nfkc=needs, space=space, particle=particle)
+    spaced_kind = np.where(space & (kind == DROP), np.uint8(BREAK), kind)
+    return _Tables(fold=fold, kind=kind, needs_nfkc=needs, spaced_kind=spaced_kind, particle=particle)
 
 
 def _encode(texts: Sequence[str], tables: _Tables) -> np.ndarray:
@@ -124,7 +142,7 @@ def _encode(texts: Sequence[str], tables: _Tables) -> np.ndarray:
     cps = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
     if int(np.count_nonzero(cps == 0)) != len(texts):
         raise ValueError("a text holds a NUL character")
-    flagged = tables.needs_nfkc[np.minimum(cps, 0x10FFFF)]
+    flagged = tables.needs_nfkc[cps]  # a str holds no code point above 0x10FFFF: every one is in the tables
     if flagged.any():
         line = np.cumsum(cps == 0) - (cps == 0)
         fixed = list(texts)
@@ -179,29 +197,32 @@ def _sequence_key(vals: np.ndarray, line: np.ndarray, n_lines: int, salt: int) -
     if vals.size == 0:
         return np.full(n_lines, salt, dtype=np.uint64)
     starts = np.flatnonzero(np.r_[True, line[1:] != line[:-1]])
-    first = np.zeros(vals.size, dtype=np.int64)
-    first[starts] = starts
-    pos = np.arange(vals.size, dtype=np.int64) - np.maximum.accumulate(first)
-    mixed = mix64(vals.astype(np.uint64) + (pos.astype(np.uint64) << _U64(24)) + _U64(salt))
-    return _line_sums(mixed, line, n_lines) + mix64(np.bincount(line, minlength=n_lines)
-                                                     .astype(np.uint64) + _U64(salt))
+    lengths = np.diff(np.r_[starts, vals.size])
+    mixed = np.arange(vals.size, dtype=np.uint64) - np.repeat(starts.astype(np.uint64), lengths)  # position
+    mixed <<= _U64(24)
+    mixed += vals
+    mixed += _U64(salt)
+    sums = np.zeros(n_lines, dtype=np.uint64)
+    sums[line[starts]] = np.add.reduceat(mix64(mixed), starts)
+    counts = np.zeros(n_lines, dtype=np.uint64)
+    counts[line[starts]] = lengths
+    counts += _U64(salt)
+    return sums + mix64(counts)
 
 
 def _fold(cps: np.ndarray, tables: _Tables, space_breaks: bool) -> tuple[np.ndarray, ...]:
-    """Fold code points; return values, kept mask, final particles, line and clause ids."""
-    cps = np.minimum(cps, 0x10FFFF)
+    """Fold code points; return values, kept mask, final particles, line ids and each one's kind."""
     vals = tables.fold[cps]
-    kind = tables.kind[cps]
-    if space_breaks:  # casual zh often separates clauses with a space instead of a comma
-        kind = np.where(tables.space[cps] & (kind == DROP), np.uint8(BREAK), kind)
+    # casual zh often separates clauses with a space instead of a comma
+    kind = (tables.spaced_kind if space_breaks else tables.kind)[cps]
     keep = kind == KEEP
-    boundary = np.r_[~keep[1:], True]  # next character is not a kept one
-    final = tables.particle[vals] & keep & boundary
+    particle = tables.particle[vals] & keep
+    final = particle & np.r_[~keep[1:], True]  # next character is not a kept one
     for _ in range(2):  # particles come in chains of up to three (的啦齁): walk back the chain
-        final |= tables.particle[vals] & keep & np.r_[final[1:], False]
-    line_all = np.cumsum(kind == LINE_END) - (kind == LINE_END)
-    clause_all = np.cumsum(kind >= BREAK)
-    return vals, keep, final, line_all, clause_all
+        final |= particle & np.r_[final[1:], False]
+    ends = kind == LINE_END
+    line_all = np.cumsum(ends) - ends
+    return vals, keep, final, line_all, kind
 
 
 def _ngram_hashes(vals: np.ndarray, clause: np.ndarray, n: int, salt: int) -> tuple[np.ndarray,
@@ -240,46 +261,52 @@ def side_features(texts: Sequence[str], n: int, fold_particles: bool, salt: int,
     tables = _tables()
     n_lines = len(texts)
     cps = _encode(texts, tables)
-    vals, keep, final, line_all, clause_all = _fold(cps, tables, space_breaks)
+    vals, keep, final, line_all, kind = _fold(cps, tables, space_breaks)
     kept = keep & ~final if fold_particles else keep
-    plain_vals, plain_line = vals[keep], line_all[keep]
-    plain_key = _sequence_key(plain_vals, plain_line, n_lines, salt)
-    loose = keep & ~final
-    key = _sequence_key(vals[kept], line_all[kept], n_lines, salt) if fold_particles else \
-        plain_key.copy()
+    kept_vals, kept_line = vals[kept], line_all[kept]
+    if fold_particles:
+        plain_line = line_all[keep]
+        plain_key = _sequence_key(vals[keep], plain_line, n_lines, salt)
+        key = _sequence_key(kept_vals, kept_line, n_lines, salt)
+    else:  # nothing folded away: the key is the plain key
+        plain_line = kept_line
+        plain_key = _sequence_key(kept_vals, kept_line, n_lines, salt)
+        key = plain_key.copy()
     # The split groups always fold particles (casualize's prompt drops them); 0 for an empty line.
     if fold_particles or not final.any():  # the en side, and zh with particles folded: the key
         loose_key = key
     else:
+        loose = keep & ~final
         loose_key = _sequence_key(vals[loose], line_all[loose], n_lines, salt)
         loose_key[np.bincount(line_all[loose], minlength=n_lines) == 0] = 0
     part_line = line_all[final]
     particles = _sequence_key(vals[final], part_line, n_lines, salt ^ 0x5A5A)
     particles[np.bincount(part_line, minlength=n_lines) == 0] = 0
     # Clause ids must also change at each line end; the cumulative break count already does.
-    gram_hash, where = _ngram_hashes(vals[kept], clause_all[kept], n, salt)
-    gram_line = line_all[kept][where]
-    fingerprint = (gram_hash >> _U64(32)).astype(np.uint64)
-    packed = np.sort((gram_line.astype(np.uint64) << _U64(32)) | fingerprint)
+    kept_clause = np.cumsum(kind >= BREAK)[kept]
+    gram_hash, where = _ngram_hashes(kept_vals, kept_clause, n, salt)
+    packed = kept_line[where].astype(np.uint64)  # (line << 32 | fingerprint): sorted, unique
+    packed <<= _U64(32)
+    packed |= gram_hash >> _U64(32)
+    packed.sort()
     packed = packed[np.r_[True, packed[1:] != packed[:-1]]] if packed.size else packed
-    grams = (packed & _U64(0xFFFFFFFF)).astype(np.uint32)
+    grams = packed.astype(np.uint32)  # the low 32 bits: the fingerprint
     counts = np.bincount((packed >> _U64(32)).astype(np.int64), minlength=n_lines)
     offsets = np.zeros(n_lines + 1, dtype=np.int64)
     np.cumsum(counts, out=offsets[1:])
     # Clauses in any order: each clause hashed in order, the line's clause hashes summed.
-    kept_clause, kept_line = clause_all[kept], line_all[kept]
     heads = np.r_[True, kept_clause[1:] != kept_clause[:-1]] if kept_clause.size else \
         np.zeros(0, bool)
     clause_id = np.cumsum(heads) - 1
     n_clauses = int(heads.sum())
-    clause_key = _sequence_key(vals[kept], clause_id, n_clauses, salt ^ 0xC1A5)
+    clause_key = _sequence_key(kept_vals, clause_id, n_clauses, salt ^ 0xC1A5)
     clause_line = kept_line[heads]
     clause_hash = _line_sums(mix64(clause_key), clause_line, n_lines)
     per_line = np.bincount(clause_line, minlength=n_lines)
     clause_hash += mix64(per_line.astype(np.uint64) ^ _U64(salt))
     # An empty line (nothing left after folding) is no evidence: 0 never anchors a match.
     clause_hash[per_line == 0] = 0
-    empty = np.bincount(line_all[kept], minlength=n_lines) == 0
+    empty = np.bincount(kept_line, minlength=n_lines) == 0
     key[empty] = 0
     plain_key[np.bincount(plain_line, minlength=n_lines) == 0] = 0
     return SideFeatures(key=key, plain_key=plain_key, clause_hash=clause_hash, particles=particles,

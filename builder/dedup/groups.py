@@ -14,7 +14,7 @@ not. Integers only: keys and the pass-1 n-gram fingerprints.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -22,7 +22,7 @@ import numpy as np
 from builder.dedup.clusters import SideSets, components
 from builder.dedup.nearjoin import DEFAULT_CAP, NearPairs, near_pairs
 
-__all__ = ["SIDES", "SplitGroups", "split_groups"]
+__all__ = ["SIDES", "SplitGroups", "near_searches", "split_groups"]
 
 SIDES = ("en", "zh")
 
@@ -60,9 +60,23 @@ def _distinct_rows(key: np.ndarray) -> np.ndarray:
     return np.sort(first[key[first] != 0])
 
 
+def near_searches(sides: Mapping[str, SideSets], threshold: float, pool: Executor,
+                  cap: int = DEFAULT_CAP) -> dict[str, Future[NearPairs]]:
+    """Start each side's near-duplicate search on `pool`: it needs no dedup clusters, so it can
+    run beside dedup's own search (numpy's sorts and gathers release the GIL)."""
+    def search(side: SideSets) -> NearPairs:
+        return near_pairs(side.offsets, side.grams, _distinct_rows(side.key), threshold, cap=cap)
+
+    return {name: pool.submit(search, sides[name]) for name in SIDES}
+
+
 def split_groups(sides: Mapping[str, SideSets], cluster: np.ndarray, threshold: float,
-                 cap: int = DEFAULT_CAP) -> SplitGroups:
-    """Group pairs by shared or near-duplicate sides and by dedup cluster."""
+                 cap: int = DEFAULT_CAP, searches: Mapping[str, Future[NearPairs]] | None = None) -> SplitGroups:
+    """Group pairs by shared or near-duplicate sides and by dedup cluster. `searches` are the
+    near searches `near_searches` started; without them they run here, beside the rest."""
+    if searches is None:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            return split_groups(sides, cluster, threshold, cap, near_searches(sides, threshold, pool, cap))
     n = int(cluster.size)
     edges_a = [np.arange(n, dtype=np.int64)]
     edges_b = [np.asarray(cluster, dtype=np.int64)]
@@ -81,14 +95,7 @@ def split_groups(sides: Mapping[str, SideSets], cluster: np.ndarray, threshold: 
         edges_a.append(a[mixed])
         edges_b.append(b[mixed])
         shared["zh_plain"] = int(np.unique(np.r_[a[mixed], b[mixed]]).size)
-
-    def search(name: str) -> NearPairs:
-        side = sides[name]
-        return near_pairs(side.offsets, side.grams, _distinct_rows(side.key), threshold, cap=cap)
-
-    # numpy's sorts and gathers release the GIL: the two sides run side by side
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        found = dict(zip(SIDES, pool.map(search, SIDES)))
+    found = {name: searches[name].result() for name in SIDES}
     for result in found.values():
         edges_a.append(result.a)
         edges_b.append(result.b)

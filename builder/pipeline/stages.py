@@ -25,7 +25,7 @@ import numpy as np
 from builder.annotate.style_stats import StyleStats
 from builder.contract.apply import run_step
 from builder.dedup.clusters import Deduplicator
-from builder.dedup.groups import SplitGroups, split_groups
+from builder.dedup.groups import SplitGroups, near_searches, split_groups
 from builder.dedup.leaks import Leak, LeakCheck, LeakReport, witness_parts
 from builder.engine.batch import Batch
 from builder.engine.cache import BuildCache, digest
@@ -96,14 +96,21 @@ class BuildRun:
         spool = Spool(stage / ".pairs.spool")
         dedup = Deduplicator(self.plan.dedup)
         batches, pair_ids = self._first_pass(spool, dedup, executor)
-        # Dedup and split see every pair (integers only) before anything is written.
-        with self.timings.stage("dedup"):
-            result = dedup.finish()
-        for batch in batches:
-            dropped = int(np.count_nonzero(~result.keep[batch.start:batch.end]))
-            self.report.files[self.names[batch.source]].duplicates += dropped
+        # Dedup and split see every pair (integers only) before anything is written. The split
+        # groups' near search needs no clusters: it goes on the two threads first, dedup's four behind it.
+        threshold = self.plan.dedup.threshold
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            with self.timings.stage("dedup"):
+                sides = dedup.join()
+                searches = near_searches(sides, threshold, pool)
+                result = dedup.finish(pool)
+            for batch in batches:
+                dropped = int(np.count_nonzero(~result.keep[batch.start:batch.end]))
+                self.report.files[self.names[batch.source]].duplicates += dropped
+            with self.timings.stage("split"):
+                groups = split_groups(sides, result.cluster, threshold, searches=searches)
+        del sides, searches  # the n-grams go before pass 2
         with self.timings.stage("split"):
-            groups = split_groups(dedup.take_sides(), result.cluster, self.plan.dedup.threshold)
             previous = self.plan.previous
             placement = place_groups(pair_ids, groups.label, self.plan.config.ratios,
                                      previous.splits if previous else None, result.keep,
