@@ -16,7 +16,6 @@ from builder import (
     Pair,
     PairBatch,
     RecipeContext,
-    Span,
     explain_in_line,
     explain_in_lines,
     json_string,
@@ -39,42 +38,51 @@ _PROMPTS = pa.array(PROMPTS_ZH + PROMPTS_EN, pa.string())  # the batched form ta
 _COUNT_ZH = dict(enumerate("一二三四五六七八九十", start=1))
 
 
-def _answer(text: str, particles: Sequence[Span], lang: str, explained: list[tuple[str, str]]) -> str:
-    """The answer: the line, how many particles it has, then each particle where it stands and what it does."""
+def _answer(text: str, particles: Sequence[str], lang: str, explained: list[tuple[str, str]]) -> str:
+    """The answer: the line, how many particles it has, then each particle (its text) where it
+    stands and what it does."""
     count = len(explained)
     if lang == "zh":
-        entries = [f"「{where}」的「{span.text}」：{said}" for span, (where, said) in zip(particles, explained)]
+        entries = [f"「{where}」的「{particle}」：{said}" for particle, (where, said) in zip(particles, explained)]
         head = f"「{text}」這句話有{_COUNT_ZH.get(count, str(count))}個語氣詞："
     else:
-        entries = [f'"{span.text}" in "{where}": {said}' for span, (where, said) in zip(particles, explained)]
+        entries = [f'"{particle}" in "{where}": {said}' for particle, (where, said) in zip(particles, explained)]
         head = f'"{text}" has one particle:' if count == 1 else f'"{text}" has {count} particles:'
     return head + "\n" + "\n".join(f"- {entry}" for entry in entries)
 
 
-def _extra(particles: Sequence[Span]) -> str:
+def _extra(texts: Sequence[str], offsets: Sequence[int], functions: Sequence[str]) -> str:
     """The `particles` field as JSON text, as the per-pair form's `extra` is stored (the bytes
     `json.dumps([[text, offset, function], ...], ensure_ascii=False)` writes)."""
-    entries = ", ".join(f"[{json_string(s.text)}, {int(s.offset)}, {json_string(s.function)}]" for s in particles)
+    entries = ", ".join(f"[{json_string(text)}, {int(offset)}, {json_string(function)}]"
+                        for text, offset, function in zip(texts, offsets, functions))
     return '{"particles": [' + entries + "]}"
 
 
 def explain_particles_batch(pairs: PairBatch, ctx: BatchContext) -> Examples:
     """The batched form: the same draws per pair, in the same order (language, each particle's
-    gloss, the question), made for the whole batch at once."""
+    gloss, the question), made for the whole batch at once, from the span columns as they are."""
     counts = pc.list_value_length(pairs.particles).to_numpy(zero_copy_only=False)
     rows = np.flatnonzero(pairs.column("annotated").to_numpy(zero_copy_only=False) & (counts > 0))
     is_zh = ctx.choices(2, rows) == 0
     langs = ["zh" if zh else "en" for zh in is_zh.tolist()]
-    lines = pairs.zh.take(pa.array(rows))
+    chosen = pa.array(rows)
+    lines = pairs.zh.take(chosen)
     texts = lines.to_pylist()
-    spans = pairs.spans("particles", rows)
+    particles = pairs.particles.take(chosen)
     each = np.repeat(rows, counts[rows])
-    explained = explain_in_lines(texts, spans, langs, lambda options: ctx.choices(np.asarray(options), each))
+    explained = explain_in_lines(texts, particles, langs, lambda options: ctx.choices(np.asarray(options), each))
     asked = ctx.choices(np.where(is_zh, len(PROMPTS_ZH), len(PROMPTS_EN)), rows)
     questions = _PROMPTS.take(pa.array(np.where(is_zh, asked, asked + len(PROMPTS_ZH))))
-    answers = [_answer(text, found, lang, said) for text, found, lang, said in zip(texts, spans, langs, explained)]
-    return Examples(rows=rows, instruction=questions, input=lines, output=answers,
-                    extra=[_extra(found) for found in spans])
+    found = pc.list_flatten(particles)
+    words, offsets, functions = (found.field(name).to_pylist() for name in ("text", "offset", "function"))
+    answers, extras, at = [], [], 0
+    for text, lang, said in zip(texts, langs, explained):
+        end = at + len(said)
+        answers.append(_answer(text, words[at:end], lang, said))
+        extras.append(_extra(words[at:end], offsets[at:end], functions[at:end]))
+        at = end
+    return Examples(rows=rows, instruction=questions, input=lines, output=answers, extra=extras)
 
 
 @recipe("explain-particles", version="2.0.0", fields=("particles",),
@@ -98,6 +106,6 @@ def explain_particles(pair: Pair, ctx: RecipeContext) -> Iterator[Example]:
     yield Example(
         instruction=instruction,
         input=text,
-        output=_answer(text, style.particles, lang, explained),
+        output=_answer(text, [span.text for span in style.particles], lang, explained),
         extra={"particles": [[s.text, s.offset, s.function] for s in style.particles]},
     )

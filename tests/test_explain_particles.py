@@ -5,11 +5,12 @@ from __future__ import annotations
 import pytest
 from labelled_functions import labelled
 
-from builder import FUNCTIONS, Pair, RecipeContext, Source, Span, Style, explain_in_line
+from builder import FUNCTIONS, Pair, RecipeContext, Source, Span, Style, explain_in_line, explain_in_lines
 from builder.annotate import annotate
 from builder.annotate.function_explain import clause_around, explain_span
 from builder.annotate.function_glosses import CLUES, GLOSSES
 from builder.annotate.functions import span_decisions
+from builder.pair_table import pair_table
 from recipes.explain_particles import explain_particles
 
 THREE_LA = [("趕快改掉啦", "urge", "趕快"), ("不好意思啦，我今天沒辦法去", "soften", "不好意思"),
@@ -97,3 +98,23 @@ def test_glosses_and_clues_cover_what_the_rules_say() -> None:
         decided, _ = span_decisions(text, [(s.text, s.offset) for s in style.particles], [])
         clues |= {d[1] for d in decided}
     assert clues <= set(CLUES), clues - set(CLUES)
+
+
+def test_many_lines_read_from_an_arrow_span_column_as_from_span_tuples() -> None:
+    """explain_in_lines gives the same explanations whether the spans come as `Span` tuples or as
+    the pair table's span column (a line without a function, one without particles, a slice)."""
+    lines = ["不好意思啦，我今天沒辦法去", "你看啦，我就說吧", "今天天氣很好", "好啦好啦，我去就是了嘛"]
+    spans = [annotate(line).particles for line in lines]
+    spans[1] = tuple(Span(s.text, s.offset) for s in spans[1])  # no function: the rules' reading
+    pairs = [Pair(f"p{k}", "x", line, Source("f", 1, 2), style=Style(particles=found))
+             for k, (line, found) in enumerate(zip(["", *lines], [(), *spans]))]
+    column = pair_table(pairs).column("particles").slice(1)  # a slice: its offsets do not start at 0
+    langs = ["zh", "en", "zh", "en"]
+
+    def choose(counts: list[int]) -> list[int]:
+        return [k % count for k, count in enumerate(counts)]
+
+    by_spans = explain_in_lines(lines, spans, langs, choose)
+    assert explain_in_lines(lines, column, langs, choose) == by_spans
+    assert [len(found) for found in by_spans] == [len(found) for found in spans]
+    assert by_spans[2] == [] and all(said for found in by_spans for _, said in found)

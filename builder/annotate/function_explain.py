@@ -13,6 +13,9 @@ import functools
 import re
 from collections.abc import Callable, Sequence
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from builder.annotate.function_glosses import CLUES, GLOSSES, SPECIFIC
 from builder.annotate.function_rules import Decision
 from builder.annotate.functions import FUNCTIONS, span_clue, span_decisions
@@ -128,26 +131,47 @@ def explain_in_line(text: str, particles: Sequence[Span], lang: str, pick: Pick)
     ]
 
 
-def explain_in_lines(texts: Sequence[str], particles: Sequence[Sequence[Span]], langs: Sequence[str],
-                     choose: Choose) -> list[list[tuple[str, str]]]:
+def explain_in_lines(texts: Sequence[str], particles: Sequence[Sequence[Span]] | pa.Array,
+                     langs: Sequence[str], choose: Choose) -> list[list[tuple[str, str]]]:
     """`explain_in_line` for many lines at once: `choose(counts)` picks, for every particle of every
     line in order, one of its `count` phrasings (a batched recipe's `ctx.choices`), so the same
-    choices give the same explanations."""
+    choices give the same explanations.
+
+    `particles` holds each line's particle spans: a tuple of `Span`s per line, or a span column of
+    the lines as Arrow has it (`pairs.particles.take(rows)`: read as it is, no `Span` made).
+    """
+    words, offsets, functions, counts = _flat_spans(particles)
     readings = []
     options: list[tuple[str, ...]] = []
-    for text, spans, lang in zip(texts, particles, langs):
-        decisions, _ = span_decisions(text, [(span.text, span.offset) for span in spans], ())
-        for span, decision in zip(spans, decisions):
-            function = span.function or decision[0]
-            found = gloss_options(span.text, function, lang)
-            readings.append((clause_around(text, span.offset, len(span.text)), found, span.text, function, lang,
-                             decision))
+    at = 0
+    for text, count, lang in zip(texts, counts, langs):
+        end = at + count
+        found_here = list(zip(words[at:end], offsets[at:end]))
+        decisions, _ = span_decisions(text, found_here, ())
+        for (word, offset), own, decision in zip(found_here, functions[at:end], decisions):
+            function = own or decision[0]
+            found = gloss_options(word, function, lang)
+            readings.append((clause_around(text, offset, len(word)), found, word, function, lang, decision))
             options.append(found)
+        at = end
     chosen = choose([len(found) for found in options])
-    explained = [(clause, _with_clue(found[int(k)], span_text, function, lang, decision))
-                 for (clause, found, span_text, function, lang, decision), k in zip(readings, chosen)]
+    explained = [(clause, _with_clue(found[int(k)], word, function, lang, decision))
+                 for (clause, found, word, function, lang, decision), k in zip(readings, chosen)]
     out, start = [], 0
-    for spans in particles:
-        out.append(explained[start:start + len(spans)])
-        start += len(spans)
+    for count in counts:
+        out.append(explained[start:start + count])
+        start += count
     return out
+
+
+def _flat_spans(particles: Sequence[Sequence[Span]] | pa.Array) -> tuple[list[str], list[int], list[str], list[int]]:
+    """Every line's spans as flat lists (texts, offsets, functions) and the count of each line."""
+    if isinstance(particles, (pa.Array, pa.ChunkedArray)):
+        column = particles.combine_chunks() if isinstance(particles, pa.ChunkedArray) else particles
+        values = pc.list_flatten(column)
+        counts = pc.fill_null(pc.list_value_length(column), 0).to_pylist()
+        return (values.field("text").to_pylist(), values.field("offset").to_pylist(),
+                values.field("function").to_pylist(), counts)
+    spans = [span for line in particles for span in line]
+    return ([span.text for span in spans], [span.offset for span in spans], [span.function for span in spans],
+            [len(line) for line in particles])
