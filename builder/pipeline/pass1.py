@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from builder.annotate.plain import plain_side
 from builder.dedup.fold import SideFeatures, pair_features
@@ -27,7 +28,29 @@ from builder.quality.filters import check_pairs
 from builder.quality.register import CASUAL_THRESHOLD, scores_from_styles
 from builder.types import Pair, RawPair, SetAside, Source, Style
 
-__all__ = ["Pass1Result", "annotate_batch", "read_batches"]
+__all__ = ["Pass1Result", "RawBatch", "annotate_batch", "read_batches"]
+
+
+class RawBatch(list[RawPair]):
+    """A batch of raw pairs that crosses to a worker as columns, not pair by pair.
+
+    Pickled as eight lists of strings, ints and metas (what pickle writes in C), where a list of
+    `RawPair`s costs two `__reduce__` calls per pair in the main process; the worker makes the
+    raw pairs again from the columns.
+    """
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        sources = [raw.source for raw in self]
+        return (_raw_batch, ([raw.en for raw in self], [raw.zh for raw in self], [s.file for s in sources],
+                             [s.en_line for s in sources], [s.zh_line for s in sources],
+                             [raw.meta for raw in self], [raw.attribution for raw in self],
+                             [raw.license for raw in self]))
+
+
+def _raw_batch(*columns: list[Any]) -> RawBatch:
+    """The raw pairs of a batch again, from the columns `RawBatch.__reduce__` made."""
+    return RawBatch([RawPair(en, zh, Source(file, en_line, zh_line), meta, attribution, license)
+                     for en, zh, file, en_line, zh_line, meta, attribution, license in zip(*columns, strict=True)])
 
 
 @dataclass
@@ -48,14 +71,14 @@ class Pass1Result:
 
 
 def read_batches(f: InputFile, batch_size: int, report: FileReport, set_aside: list[SetAside],
-                 timings: Timings, max_line_chars: int, sha256: str = "") -> Iterator[list[RawPair]]:
+                 timings: Timings, max_line_chars: int, sha256: str = "") -> Iterator[RawBatch]:
     """Stream one file in batches of raw pairs; account for every line read in `report`.
 
     `sha256` is the hash the build's cache keys were made with: bytes read that hash otherwise mean
     the file changed since, and the build stops before anything of it is cached.
     """
     stats = FileStats()
-    batch: list[RawPair] = []
+    batch = RawBatch()
     started = time.perf_counter()
     for item in read_file(f, stats, max_line_chars):
         if isinstance(item, SetAside):
@@ -66,7 +89,7 @@ def read_batches(f: InputFile, batch_size: int, report: FileReport, set_aside: l
             timings.add("ingest", time.perf_counter() - started)
             yield batch
             started = time.perf_counter()
-            batch = []
+            batch = RawBatch()
     if sha256 and stats.sha256 != sha256:
         raise InputError(f"{f.name}: {CHANGED}")
     report.sha256 = stats.sha256  # the hash of what was built
