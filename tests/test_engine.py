@@ -174,14 +174,14 @@ def test_a_batch_the_normaliser_empties_is_accounted_for(tmp_path: Path, monkeyp
     from builder.text.normalize import Normalizer
     from builder.types import SetAside
 
-    real = Normalizer.__call__
+    real = Normalizer.parts  # what the first pass calls for each raw pair
 
-    def refusing(self: Normalizer, raw):  # type: ignore[no-untyped-def]
-        if raw.en.startswith("REFUSE"):
-            return SetAside(raw.source.file, raw.source.en_line, "refused_in_test", raw.en)
-        return real(self, raw)
+    def refusing(self: Normalizer, en, zh, source, meta):  # type: ignore[no-untyped-def]
+        if en.startswith("REFUSE"):
+            return SetAside(source.file, source.en_line, "refused_in_test", en)
+        return real(self, en, zh, source, meta)
 
-    monkeypatch.setattr(Normalizer, "__call__", refusing)
+    monkeypatch.setattr(Normalizer, "parts", refusing)
     pairs = KEPT[:2] + REFUSED + KEPT[2:]  # batches of two: the second batch is all refused
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "a.txt").write_text("".join(f"{en}\n{zh}\n\n" for en, zh in pairs), encoding="utf-8")

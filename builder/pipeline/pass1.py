@@ -10,8 +10,9 @@ the bytes).
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from builder.annotate.plain import plain_side
 from builder.dedup.fold import SideFeatures, pair_features
@@ -27,7 +28,47 @@ from builder.quality.filters import check_pairs
 from builder.quality.register import CASUAL_THRESHOLD, scores_from_styles
 from builder.types import Pair, RawPair, SetAside, Source, Style
 
-__all__ = ["Pass1Result", "annotate_batch", "read_batches"]
+__all__ = ["Pass1Result", "RawBatch", "annotate_batch", "read_batches"]
+
+
+class RawBatch(list[RawPair]):
+    """A batch of raw pairs that crosses to a worker as columns, not pair by pair.
+
+    Pickled as eight lists of strings, ints and metas (what pickle writes in C), where a list of
+    `RawPair`s costs two `__reduce__` calls per pair in the main process; it arrives as
+    `RawColumns`, which `annotate_batch` reads without making the raw pairs again.
+    """
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        sources = [raw.source for raw in self]
+        return (RawColumns, ([raw.en for raw in self], [raw.zh for raw in self], [s.file for s in sources],
+                             [s.en_line for s in sources], [s.zh_line for s in sources],
+                             [raw.meta for raw in self], [raw.attribution for raw in self],
+                             [raw.license for raw in self]))
+
+
+class RawColumns:
+    """A `RawBatch` as a worker receives it: the columns; iterating it gives the raw pairs."""
+
+    __slots__ = ("columns",)
+
+    def __init__(self, *columns: list[Any]) -> None:
+        self.columns = columns
+
+    def rows(self) -> Iterator[tuple[str, str, Source, Any, str, str]]:
+        """Each pair's en, zh, source, meta, attribution and license, without a `RawPair`."""
+        en, zh, files, en_lines, zh_lines, metas, attributions, licenses = self.columns
+        sources = map(Source, files, en_lines, zh_lines)
+        return zip(en, zh, sources, metas, attributions, licenses, strict=True)
+
+    def __iter__(self) -> Iterator[RawPair]:
+        return (RawPair(*row) for row in self.rows())
+
+    def __len__(self) -> int:
+        return len(self.columns[0])
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        return (RawColumns, self.columns)
 
 
 @dataclass
@@ -48,14 +89,14 @@ class Pass1Result:
 
 
 def read_batches(f: InputFile, batch_size: int, report: FileReport, set_aside: list[SetAside],
-                 timings: Timings, max_line_chars: int, sha256: str = "") -> Iterator[list[RawPair]]:
+                 timings: Timings, max_line_chars: int, sha256: str = "") -> Iterator[RawBatch]:
     """Stream one file in batches of raw pairs; account for every line read in `report`.
 
     `sha256` is the hash the build's cache keys were made with: bytes read that hash otherwise mean
     the file changed since, and the build stops before anything of it is cached.
     """
     stats = FileStats()
-    batch: list[RawPair] = []
+    batch = RawBatch()
     started = time.perf_counter()
     for item in read_file(f, stats, max_line_chars):
         if isinstance(item, SetAside):
@@ -66,7 +107,7 @@ def read_batches(f: InputFile, batch_size: int, report: FileReport, set_aside: l
             timings.add("ingest", time.perf_counter() - started)
             yield batch
             started = time.perf_counter()
-            batch = []
+            batch = RawBatch()
     if sha256 and stats.sha256 != sha256:
         raise InputError(f"{f.name}: {CHANGED}")
     report.sha256 = stats.sha256  # the hash of what was built
@@ -80,23 +121,27 @@ def read_batches(f: InputFile, batch_size: int, report: FileReport, set_aside: l
         yield batch
 
 
-def annotate_batch(context: PassContext, batch: Sequence[RawPair]) -> Pass1Result:
+def annotate_batch(context: PassContext, batch: Iterable[RawPair]) -> Pass1Result:
     """Normalise and annotate one batch of raw pairs; fingerprint what is left for dedup."""
     timings = Timings()
     normalizer = context.normalizer
     warnings_before, count_before = len(normalizer.warnings), normalizer.warning_count
-    pairs: list[Pair] = []
+    # Each pair is made once, whole, at the end: until then its parts travel as a row.
+    rows: list[_Row] = []
     refused: list[SetAside] = []
+    fields = batch.rows() if isinstance(batch, RawColumns) else (
+        (raw.en, raw.zh, raw.source, raw.meta, raw.attribution, raw.license) for raw in batch)
+    parts = normalizer.parts
     with timings.stage("normalise"):
-        for raw in batch:
-            result = normalizer(raw)
-            if isinstance(result, SetAside):
-                refused.append(result)
+        for en, zh, source, meta, attribution, license in fields:
+            made = parts(en, zh, source, meta)
+            if isinstance(made, SetAside):
+                refused.append(made)
             else:
-                pairs.append(result)
+                rows.append((made, source, attribution, license))
     with timings.stage("filter"):
-        pairs, filtered = _filtered(pairs, context)
-    zh = [p.zh for p in pairs]
+        rows, filtered = _filtered(rows, context)
+    zh = [made[2] for made, _, _, _ in rows]
     with timings.stage("annotate"):
         styles = context.annotator.annotate(zh)
     with timings.stage("register"):
@@ -105,10 +150,12 @@ def annotate_batch(context: PassContext, batch: Sequence[RawPair]) -> Pass1Resul
     with timings.stage("plain"):  # the plain side, once: casualize's prompt and a split-group key
         sides = [plain_side(line, style) for line, style in zip(zh, styles)]
         plain = [made for made, _ in sides]
-        # Each pair's Style is made once, whole (spans, score, plain side), not once per stage.
-        pairs = [p.with_style(Style(s.particles, s.interjections, s.markers, s.mainland_terms, s.length, score,
-                                    made, words))
-                 for p, s, score, (made, words) in zip(pairs, styles, scores, sides)]
+        # Each pair and its Style are made once, whole (spans, score, plain side), not once per stage.
+        pairs = [Pair(pid, en, line, source, converted,
+                      Style(s.particles, s.interjections, s.markers, s.mainland_terms, s.length, score, made, words),
+                      license, attribution, meta)
+                 for ((pid, en, line, converted, meta), source, attribution, license), s, score, (made, words)
+                 in zip(rows, styles, scores, sides)]
     warnings = normalizer.warnings[warnings_before:]
     del normalizer.warnings[warnings_before:]  # each batch hands its own warnings back
     warning_count = normalizer.warning_count - count_before
@@ -124,16 +171,19 @@ def annotate_batch(context: PassContext, batch: Sequence[RawPair]) -> Pass1Resul
 
 
 _SHOWN = 200  # characters of a dropped pair kept in the report
+# a normalised pair before it is made: (id, en, zh, converted, meta text), source, attribution, license
+_Row = tuple[tuple[str, str, str, bool, str], Source, str, str]
 
 
-def _filtered(pairs: list[Pair], context: PassContext) -> tuple[list[Pair], list[SetAside]]:
-    """Run the bitext filters on a batch: the pairs that pass, and the others set aside by kind."""
-    if not pairs:
-        return pairs, []
-    reasons = check_pairs([p.en for p in pairs], [p.zh for p in pairs], context.filters)
+def _filtered(rows: list[_Row], context: PassContext) -> tuple[list[_Row], list[SetAside]]:
+    """Run the bitext filters on a batch: the rows that pass, and the others set aside by kind."""
+    if not rows:
+        return rows, []
+    reasons = check_pairs([made[1] for made, _, _, _ in rows], [made[2] for made, _, _, _ in rows],
+                          context.filters)
     if not any(reasons):
-        return pairs, []
-    kept = [p for p, reason in zip(pairs, reasons) if reason is None]
-    dropped = [SetAside(p.source.file, p.source.en_line, reason, f"{p.en}\t{p.zh}"[:_SHOWN], "filtered")
-               for p, reason in zip(pairs, reasons) if reason is not None]
+        return rows, []
+    kept = [row for row, reason in zip(rows, reasons) if reason is None]
+    dropped = [SetAside(source.file, source.en_line, reason, f"{made[1]}\t{made[2]}"[:_SHOWN], "filtered")
+               for (made, source, _, _), reason in zip(rows, reasons) if reason is not None]
     return kept, dropped

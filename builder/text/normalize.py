@@ -13,6 +13,7 @@ import hashlib
 import json
 import re
 import unicodedata
+from collections.abc import Mapping
 
 from builder.text.script import BOPOMOFO, CJK_PUNCTUATION, FULL_WIDTH_FORMS, HAN, Converter, char_class
 from builder.types import Pair, RawPair, SetAside, Source
@@ -206,14 +207,27 @@ class Normalizer:
 
     def __call__(self, raw: RawPair) -> Pair | SetAside:
         """Normalise one raw pair, or set it aside when nothing is left of a side."""
-        en = normalize_en(raw.en)
-        zh, converted = normalize_zh(raw.zh, self.converter)
-        if not en or not zh:
-            text = f"{raw.en}\t{raw.zh}".strip()[:200]
-            return SetAside(raw.source.file, raw.source.en_line, "empty_after_normalise", text)
-        for message in english_warnings(en):
+        made = self.parts(raw.en, raw.zh, raw.source, raw.meta)
+        if isinstance(made, SetAside):
+            return made
+        pid, en, zh, converted, meta = made
+        return Pair(pid, en, zh, raw.source, converted, None, raw.license, raw.attribution, meta)
+
+    def parts(self, en: str, zh: str, source: Source,
+              meta: Mapping[str, str] | None) -> tuple[str, str, str, bool, str] | SetAside:
+        """A raw pair's normalised parts: id, en, zh, converted, meta text; or it set aside.
+
+        What `__call__` does without the `Pair`, for the first pass, which makes each pair once,
+        annotated.
+        """
+        en_made = normalize_en(en)
+        zh_made, converted = normalize_zh(zh, self.converter)
+        if not en_made or not zh_made:
+            text = f"{en}\t{zh}".strip()[:200]
+            return SetAside(source.file, source.en_line, "empty_after_normalise", text)
+        for message in english_warnings(en_made):
             self.warning_count += 1
             if len(self.warnings) < MAX_WARNINGS:
-                self.warnings.append((raw.source, message))
-        meta = _META_NONE if not raw.meta else json.dumps(raw.meta, ensure_ascii=False)
-        return Pair(pair_id(en, zh), en, zh, raw.source, converted, None, raw.license, raw.attribution, meta)
+                self.warnings.append((source, message))
+        meta_text = _META_NONE if not meta else json.dumps(meta, ensure_ascii=False)
+        return pair_id(en_made, zh_made), en_made, zh_made, converted, meta_text
