@@ -93,16 +93,24 @@ class NeutralMatcher:
 
     def sub_and_forms(self, text: str) -> tuple[str, list[str]]:
         """`sub(text)` and `forms_in(text)` from one scan of the text (the first pass needs both)."""
+        # One `search` per match instead of `finditer`: most lines hold no form, and a bare
+        # search returns them at once, with no iterator made (each search starts where the
+        # last match ended and sees the text before it, as finditer does).
+        search = self.pattern.search
+        match = search(text)
+        if match is None:
+            return text, []
         parts: list[str] = []
         forms: list[str] = []
         at = 0
-        for match in self.pattern.finditer(text):
+        while match is not None:
+            end = match.end()
             replacement = self.replacements[match.lastindex or 0]
-            if replacement is None:  # a guard row: the match stays
-                continue
-            parts += (text[at:match.start()], replacement)
-            forms.append(match.group())
-            at = match.end()
+            if replacement is not None:  # else a guard row: the match stays
+                parts += (text[at:match.start()], replacement)
+                forms.append(match.group())
+                at = end
+            match = search(text, end)
         if not forms:
             return text, forms
         parts.append(text[at:])
@@ -114,18 +122,20 @@ class NeutralMatcher:
 
 
 def _alternative(word: NeutralWord, group: int) -> str:
-    """One row as a regex after its first character: the rest of the form, with lookarounds."""
-    head = re.escape(word.colloquial[0])
-    # Conditions on the previous character are checked after the first character, as a
-    # two-character lookbehind, so every branch of the whole pattern starts with a literal.
+    """One row as a regex after its first character: the rest of the form, then its lookarounds."""
+    form = re.escape(word.colloquial)
+    # The rest of the form comes first and the conditions after it, so every branch starts with
+    # a literal the engine can reject in one step (a branch that opens with a group or a
+    # lookaround is entered at every try); a condition on the previous character is a lookbehind
+    # over the whole form, and the group, empty, only names the row that matched.
     behind, ahead = [], []
     for condition in word.conditions:
         kind, _, chars = condition.partition(":")
         chars = "".join(re.escape(ch) for ch in chars)
         if kind == "after":
-            behind.append(f"(?<=[{chars}]{head})")
+            behind.append(f"(?<=[{chars}]{form})")
         elif kind == "not_after":
-            behind.append(f"(?<![{chars}]{head})")
+            behind.append(f"(?<![{chars}]{form})")
         elif kind == "before":
             ahead.append(f"(?=[{chars}])")
         elif kind == "not_before":
@@ -135,10 +145,10 @@ def _alternative(word: NeutralWord, group: int) -> str:
         elif kind in ("clause_end", "alone"):
             ahead.append(f"(?![^{_BOUNDARY}])")
             if kind == "alone":
-                behind.append(f"(?<![^{_BOUNDARY}]{head})")
+                behind.append(f"(?<![^{_BOUNDARY}]{form})")
         else:
             raise ValueError(f"line {word.line}: unknown condition {condition!r}")
-    return f"(?P<w{group}>{''.join(behind)}{re.escape(word.colloquial[1:])}{''.join(ahead)})"
+    return f"{re.escape(word.colloquial[1:])}{''.join(behind)}{''.join(ahead)}(?P<w{group}>)"
 
 
 def compile_matcher(words: Iterable[NeutralWord]) -> NeutralMatcher:
