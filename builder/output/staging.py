@@ -161,29 +161,8 @@ class _Terminated(BaseException):
     """SIGTERM during a build: unwind like Ctrl-C so the staging folder is removed."""
 
 
-# The stop signals (SIGTERM, SIGINT) received inside `terminable()` since the current build's
-# staging folder was made. A handler's exception can be lost: raised while a finalizer
-# (`__del__`, a weakref callback) runs, Python prints it and carries on. The swap checks this
-# list, so a stopped build never replaces the output even then.
-_STOPPED: list[int] = []
-
-
 def _on_sigterm(signum: int, frame: FrameType | None) -> None:
-    _STOPPED.append(signum)
     raise _Terminated()
-
-
-def _on_sigint(signum: int, frame: FrameType | None) -> None:
-    _STOPPED.append(signum)
-    signal.default_int_handler(signum, frame)  # KeyboardInterrupt, as without this handler
-
-
-def _raise_if_stopped() -> None:
-    """Raise what a stop signal raised, if one came: its exception may have been lost."""
-    if _STOPPED:
-        if _STOPPED[-1] == signal.SIGTERM:
-            raise _Terminated()
-        raise KeyboardInterrupt
 
 
 @contextmanager
@@ -196,10 +175,6 @@ def terminable() -> Iterator[None]:
         previous = signal.signal(signal.SIGTERM, _on_sigterm)
     except ValueError:  # not the main thread
         previous = None
-    # Ctrl-C is noted too, but only where Python's own handler is in place (a caller's stays).
-    noted = previous is not None and signal.getsignal(signal.SIGINT) is signal.default_int_handler
-    if noted:
-        signal.signal(signal.SIGINT, _on_sigint)
     try:
         yield
     except _Terminated:
@@ -207,8 +182,6 @@ def terminable() -> Iterator[None]:
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
-        if noted:
-            signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @contextmanager
@@ -233,11 +206,9 @@ def staged_output(out: Path, *, inputs: Iterable[Path] = (), force: bool = False
     tag = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
     stage = out.parent / (_STAGE.format(name=out.name) + tag)
     with terminable():
-        _STOPPED.clear()  # this build's own signals from here on
         stage.mkdir()
         try:
             yield stage
-            _raise_if_stopped()
             check_target(given, inputs=inputs, force=force)
             old = out.parent / (_OLD.format(name=out.name) + tag)
             if out.exists():
