@@ -95,8 +95,11 @@ def strike(how, whom):
 '''
 
 DRIVER = '''
-import json, os, sys
+import json, os, signal, sys
 from pathlib import Path
+# Ctrl-C as a terminal delivers it: a test run from a background job or under nohup inherits an
+# ignored SIGINT, and a build that ignores it would (rightly) run on through the strike.
+signal.signal(signal.SIGINT, signal.default_int_handler)
 sys.path.insert(0, sys.argv[2])
 from builder.config import config_from_mapping
 from builder.pipeline import build
