@@ -141,11 +141,6 @@ class Style:
         """Particles per 100 characters of the zh line."""
         return round(100.0 * len(self.particles) / self.length, 4) if self.length else 0.0
 
-    def with_plain(self, plain: str, neutral_words: tuple[str, ...] | None) -> Style:
-        """This style with its plain side and the words it mapped (`dataclasses.replace`, faster)."""
-        return Style(self.particles, self.interjections, self.markers, self.mainland_terms, self.length,
-                     self.casual, plain, neutral_words)
-
     def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
         # positional rebuild: much faster than the generic dataclass pickling (spool, workers)
         return (Style, (self.particles, self.interjections, self.markers, self.mainland_terms, self.length,
@@ -172,11 +167,6 @@ class Pair:
     license: str = ""
     attribution: str = ""
     meta: str = "{}"
-
-    def with_style(self, style: Style | None) -> Pair:
-        """This pair with its style annotation (what `dataclasses.replace` does, several times faster)."""
-        return Pair(self.id, self.en, self.zh, self.source, self.converted_simplified, style, self.license,
-                    self.attribution, self.meta)
 
     def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
         # positional rebuild: much faster than the generic dataclass pickling (spool, workers)

@@ -85,14 +85,3 @@ def test_the_clause_start_search_is_the_walk_back_to_a_boundary() -> None:
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
         end = rng.randint(0, len(text))
         assert _clause_start(text, end) == walk(text, end), (text, end)
-
-
-def test_with_plain_is_replace() -> None:
-    """The first pass's fast `Style.with_plain` gives what `dataclasses.replace` gives (field order)."""
-    from dataclasses import replace
-
-    from builder.types import Span, Style
-
-    style = Style((Span("啦", 3, "soften"),), (Span("欸", 0, "remind"),), (Span("超", 1),), (), 7, 0.8)
-    assert style.with_plain("我好", ("超",)) == replace(style, plain="我好", neutral_words=("超",))
-    assert style.with_plain("我好", None) != replace(style, plain="我好", neutral_words=())

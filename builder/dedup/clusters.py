@@ -168,7 +168,9 @@ class Deduplicator:
         zh_neutral = drain(neutral, np.uint64) if neutral else np.zeros(self._count, dtype=np.uint64)
         self._sides = {"en": _Side(), "zh": _Side()}  # free the batches
         self._joined = (en, zh)
-        return {"en": SideSets(en[6], en[4], en[5]), "zh": SideSets(zh[6], zh[4], zh[5], zh_neutral)}
+        *_, en_off, en_grams, en_loose = en  # (key, plain, set, part, offsets, n-grams, loose key)
+        *_, zh_off, zh_grams, zh_loose = zh
+        return {"en": SideSets(en_loose, en_off, en_grams), "zh": SideSets(zh_loose, zh_off, zh_grams, zh_neutral)}
 
     def finish(self, pool: Executor | None = None) -> DedupResult:
         """Cluster everything added so far and apply the policy. The near stage's four searches
