@@ -8,9 +8,10 @@ Three levels, each keyed by content hashes and versions, never by paths or times
 - pass 1, per input file: the normalised, annotated pairs and their dedup features, keyed by the
   file's sha256, format and the settings of normalise, annotate and dedup. Adding a file
   processes only that file before the global stages (dedup, split).
-- records, per batch of an input file and recipe: the recipe's record table, keyed by the batch's
-  pass-1 key, the recipe's name, version, parameters and source, and which pairs of the batch
-  dedup kept. Changing one recipe recomputes only that recipe's records.
+- records, per batch of an input file and recipe: the recipe's record table (less its chat column,
+  made again from instruction, input and output on a hit), keyed by the batch's pass-1 key, the
+  recipe's name, version, parameters and source, and which pairs of the batch dedup kept.
+  Changing one recipe recomputes only that recipe's records.
 
 The cache is a folder the user can delete at any time. Every entry proves itself
 (`builder/engine/entry.py`: a trailer with its key and a digest of its bytes, checked before it
@@ -47,7 +48,8 @@ from builder.version import __version__
 
 __all__ = ["BuildCache", "CacheEvents", "code_digest", "digest"]
 
-FORMAT = 3  # 2: every entry carries a trailer with its key and digest; 3: pass-1 entries are frames, not pickles
+FORMAT = 4  # 2: every entry carries a trailer with its key and digest; 3: pass-1 entries are frames, not pickles;
+# 4: record entries without the chat column (made again from instruction, input and output)
 KINDS = ("output", "pass1", "records")
 ENTRY = ".entry"  # in an output entry: the manifest's bytes, sealed with the key
 

@@ -21,7 +21,7 @@ from builder.contract.batch_checks import Made
 from builder.contract.batch_run import Failures, run_on_batch
 from builder.engine.cache import BuildCache
 from builder.engine.timing import Timings
-from builder.output.records import PAIR_COLUMNS, record_table, repeated, with_pairs
+from builder.output.records import PAIR_COLUMNS, RECORD_COLUMNS, chat_column, record_table, repeated, with_pairs
 from builder.types import Pair
 
 __all__ = ["OFFSET", "Failures", "cached_recipe_table", "example_numbers", "recipe_records", "recipe_table"]
@@ -76,14 +76,23 @@ def cached_recipe_table(pairs: PairBatch, kept: Sequence[int] | np.ndarray, step
             # Failures were skipped when the entry was made; without skip_errors they must stop
             # the build, so recompute (and raise) rather than serve them.
             if not failed or skip_errors:
-                return table.replace_schema_metadata(None), {
+                return _with_messages(table.replace_schema_metadata(None)), {
                     int(o): (kind, message) for o, kind, message in failed}
     table, failures = recipe_table(pairs, kept, step, skip_errors, timings, measures)
     if key is not None:
         meta = json.dumps([[o, kind, message] for o, (kind, message) in sorted(failures.items())])
         with timings.stage("cache"):
-            cache.store_records(key, table.replace_schema_metadata({"failed": meta}))
+            cache.store_records(key, table.drop_columns([_MESSAGES]).replace_schema_metadata({"failed": meta}))
     return table, failures
+
+
+_MESSAGES = "messages"  # the chat column repeats instruction, input and output: not cached, made again
+
+
+def _with_messages(table: pa.Table) -> pa.Table:
+    """A cached record table with its chat column made again, in its place."""
+    messages = chat_column(*(table.column(name).combine_chunks() for name in ("instruction", "input", "output")))
+    return table.add_column(RECORD_COLUMNS.index(_MESSAGES), _MESSAGES, messages)
 
 
 def recipe_records(pairs: Sequence[Pair], step: Step) -> pa.Table:
