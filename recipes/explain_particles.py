@@ -48,14 +48,14 @@ def _answer(text: str, particles: Sequence[str], lang: str, explained: list[tupl
     else:
         entries = [f'"{particle}" in "{where}": {said}' for particle, (where, said) in zip(particles, explained)]
         head = f'"{text}" has one particle:' if count == 1 else f'"{text}" has {count} particles:'
-    return head + "\n" + "\n".join(f"- {entry}" for entry in entries)
+    return head + "".join([f"\n- {entry}" for entry in entries])
 
 
 def _extra(texts: Sequence[str], offsets: Sequence[int], functions: Sequence[str]) -> str:
     """The `particles` field as JSON text, as the per-pair form's `extra` is stored (the bytes
     `json.dumps([[text, offset, function], ...], ensure_ascii=False)` writes)."""
-    entries = ", ".join(f"[{json_string(text)}, {int(offset)}, {json_string(function)}]"
-                        for text, offset, function in zip(texts, offsets, functions))
+    entries = ", ".join([f"[{json_string(text)}, {offset}, {json_string(function)}]"
+                         for text, offset, function in zip(texts, offsets, functions)])
     return '{"particles": [' + entries + "]}"
 
 

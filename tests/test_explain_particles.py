@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 from labelled_functions import labelled
 
 from builder import FUNCTIONS, Pair, RecipeContext, Source, Span, Style, explain_in_line, explain_in_lines
 from builder.annotate import annotate
-from builder.annotate.function_explain import clause_around, explain_span
+from builder.annotate.function_explain import _quote, clause_around, explain_span
 from builder.annotate.function_glosses import CLUES, GLOSSES
-from builder.annotate.functions import span_decisions
+from builder.annotate.functions import clause_start, particle_readings, span_decisions
 from builder.pair_table import pair_table
 from recipes.explain_particles import explain_particles
 
@@ -118,3 +120,24 @@ def test_many_lines_read_from_an_arrow_span_column_as_from_span_tuples() -> None
     assert explain_in_lines(lines, column, langs, choose) == by_spans
     assert [len(found) for found in by_spans] == [len(found) for found in spans]
     assert by_spans[2] == [] and all(said for found in by_spans for _, said in found)
+
+
+def test_one_clause_start_serves_the_decision_and_the_quote() -> None:
+    """`particle_readings` (one clause search per particle, its start shared with the quote) gives
+    the decisions of `span_decisions` and the clause starts of `clause_start`, on random lines of
+    particles, cue words and boundaries, clauses longer than the rules' reach included."""
+    pieces = ["啦", "喔", "吧", "啊", "齁", "呢", "，", "。", "？", " ", "「", "」", "\n", "好", "趕快", "不好意思",
+              "我們", "應該", "原來", "很", "真的假的", "這是一個很長的句子", "了", "你"]
+    rng = random.Random(7)
+    compared = 0
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 14)))
+        found = [(ch, at) for at, ch in enumerate(text) if ch in "啦喔吧啊齁呢"]
+        decided, _ = span_decisions(text, found, [])
+        readings = particle_readings(text, found)
+        assert [decision for _, decision in readings] == decided, text
+        assert [start for start, _ in readings] == [clause_start(text, at) for _, at in found], text
+        assert [clause_around(text, at) for _, at in found] == \
+            [_quote(text, start, at, 1) for (_, at), (start, _) in zip(found, readings)], text
+        compared += len(found)
+    assert compared > 5000

@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import pyarrow as pa
 
-from builder.annotate.function_explain import _clause_start
+from builder.annotate.functions import clause_start
 from builder.annotate.plain import plain_side
 from builder.annotate.rules import is_boundary
 from builder.contract.batch import PairBatch
@@ -84,4 +84,4 @@ def test_the_clause_start_search_is_the_walk_back_to_a_boundary() -> None:
     for _ in range(20000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
         end = rng.randint(0, len(text))
-        assert _clause_start(text, end) == walk(text, end), (text, end)
+        assert clause_start(text, end) == walk(text, end), (text, end)

@@ -10,17 +10,16 @@ clue from the rules (`builder.annotate.functions`).
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Callable, Sequence
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from builder.annotate.function_glosses import CLUES, GLOSSES, SPECIFIC
 from builder.annotate.function_rules import Decision
-from builder.annotate.functions import FUNCTIONS, span_clue, span_decisions
+from builder.annotate.functions import FUNCTIONS, clause_start, particle_readings, span_clue
 from builder.annotate.glossary import GLOSSARY
-from builder.annotate.lexicon import BOUNDARY_CLASS
 from builder.types import Span
 
 __all__ = ["Choose", "Pick", "clause_around", "explain_in_line", "explain_in_lines", "explain_span", "gloss",
@@ -83,16 +82,6 @@ def _with_clue(sentence: str, span_text: str, function: str, lang: str, decision
 _OPENER = {"」": "「", "』": "『", "）": "（", ")": "(", "》": "《", "〉": "〈", "】": "【", "”": "“", "’": "‘"}
 
 
-# The last boundary of a line and what follows it; \Z, not $, which also matches before a final "\n".
-_LAST_BOUNDARY = re.compile(f"[{BOUNDARY_CLASS}][^{BOUNDARY_CLASS}]*\\Z")
-
-
-def _clause_start(text: str, end: int) -> int:
-    """Return where the clause that ends at `end` starts: just after the last boundary before it."""
-    found = _LAST_BOUNDARY.search(text, 0, end)  # one regex search, not a step back per character
-    return found.start() + 1 if found else 0
-
-
 # A clause longer than this is quoted from its last _QUOTED characters, after an ellipsis.
 _QUOTED = 12
 
@@ -103,14 +92,18 @@ def clause_around(text: str, offset: int, length: int = 1) -> str:
     A particle right after a space or a closing quote (要 800 喔, 「1234」喔) takes the words before
     that boundary with it, so the quote is never the particle alone.
     """
-    start = _clause_start(text, offset)
+    return _quote(text, clause_start(text, offset), offset, length)
+
+
+def _quote(text: str, start: int, offset: int, length: int) -> str:
+    """`clause_around`, given where the span's clause starts."""
     if start == offset and start > 0:  # right after a closing quote or a space: reach over it
         before = text[start - 1]
         if before in _OPENER:
             opened = text.rfind(_OPENER[before], 0, start - 1)
             start = opened if opened >= 0 else start
         elif before.isspace():
-            start = _clause_start(text, len(text[:start].rstrip()))
+            start = clause_start(text, len(text[:start].rstrip()))
     end = offset + length
     if end - start > _QUOTED:
         return "…" + text[end - _QUOTED : end]
@@ -123,11 +116,11 @@ def explain_in_line(text: str, particles: Sequence[Span], lang: str, pick: Pick)
     The function is the span's own (`Span.function`, from the annotator); a span without one takes
     the rules' reading. The clue is named when the rules reach the same function.
     """
-    decisions, _ = span_decisions(text, [(span.text, span.offset) for span in particles], ())
+    readings = particle_readings(text, [(span.text, span.offset) for span in particles])
     return [
-        (clause_around(text, span.offset, len(span.text)),
+        (_quote(text, start, span.offset, len(span.text)),
          explain_span(text, span.text, span.offset, span.function or decision[0], lang, pick, decision))
-        for span, decision in zip(particles, decisions)
+        for span, (start, decision) in zip(particles, readings)
     ]
 
 
@@ -142,21 +135,19 @@ def explain_in_lines(texts: Sequence[str], particles: Sequence[Sequence[Span]] |
     """
     words, offsets, functions, counts = _flat_spans(particles)
     readings = []
-    options: list[tuple[str, ...]] = []
     at = 0
     for text, count, lang in zip(texts, counts, langs):
         end = at + count
-        found_here = list(zip(words[at:end], offsets[at:end]))
-        decisions, _ = span_decisions(text, found_here, ())
-        for (word, offset), own, decision in zip(found_here, functions[at:end], decisions):
+        here, spots = words[at:end], offsets[at:end]
+        for word, offset, own, (start, decision) in zip(here, spots, functions[at:end],
+                                                        particle_readings(text, zip(here, spots))):
             function = own or decision[0]
-            found = gloss_options(word, function, lang)
-            readings.append((clause_around(text, offset, len(word)), found, word, function, lang, decision))
-            options.append(found)
+            readings.append((_quote(text, start, offset, len(word)), gloss_options(word, function, lang),
+                             word, function, lang, decision))
         at = end
-    chosen = choose([len(found) for found in options])
-    explained = [(clause, _with_clue(found[int(k)], word, function, lang, decision))
-                 for (clause, found, word, function, lang, decision), k in zip(readings, chosen)]
+    chosen = choose([len(reading[1]) for reading in readings])
+    explained = [(clause, _with_clue(found[k], word, function, lang, decision))
+                 for (clause, found, word, function, lang, decision), k in zip(readings, np.asarray(chosen).tolist())]
     out, start = [], 0
     for count in counts:
         out.append(explained[start:start + count])

@@ -22,14 +22,15 @@ and dict lookups; lines without spans cost one call. Both backends use these rul
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from builder.annotate.function_cues import ATTENTION, CUE_KIND, CUE_WORDS, INTERJECTION_FUNCTION
 from builder.annotate.function_rules import FAMILY, Decision
 from builder.annotate.lexicon import BOUNDARY_CLASS, LAUGHTER_CHARS, NEUTRAL, PARTICLES
 from builder.types import Span
 
-__all__ = ["FUNCTIONS", "Decision", "function_spans", "span_clue", "span_decisions", "span_functions"]
+__all__ = ["FUNCTIONS", "Decision", "clause_start", "function_spans", "particle_readings", "span_clue",
+           "span_decisions", "span_functions"]
 
 FUNCTIONS: tuple[str, ...] = (
     "assert", "soften", "urge", "remind", "realize", "question",
@@ -117,7 +118,12 @@ def _particle(text: str, span: str, offset: int, floor: int) -> Decision:
     if floor < offset - _REACH:
         floor = offset - _REACH
     found = _UP_TO_LAST_BOUNDARY.match(text, floor, offset)
-    before = text[found.end() if found else floor : offset]
+    return _read(text, span, offset, found.end() if found else floor)
+
+
+def _read(text: str, span: str, offset: int, begin: int) -> Decision:
+    """Decide one particle span from the words `text[begin:offset]` before it."""
+    before = text[begin:offset]
     # Only the outer particle of a cluster carries the question mark (啦齁？: 啦 is no question).
     q = text[offset + 1 : offset + 2] in _QUESTION_MARKS
     words = _CUES.findall(before)
@@ -140,6 +146,28 @@ def span_decisions(
         decided.append(_particle(text, span, offset, floor))
         previous_end = offset + len(span)
     return decided, [_interjection(text, word, offset) for word, offset in interjections]
+
+
+def clause_start(text: str, end: int) -> int:
+    """Return where the clause that ends at `end` starts: just after the last boundary before it."""
+    found = _UP_TO_LAST_BOUNDARY.match(text, 0, end)  # backtracks from `end`: costs the clause's length
+    return found.end() if found else 0
+
+
+def particle_readings(text: str, particles: Iterable[tuple[str, int]]) -> list[tuple[int, Decision]]:
+    """Return (where its clause starts, its decision) for each particle span, in order: the
+    decisions of `span_decisions`, each clause start found once for the decision and the caller
+    (explain-particles quotes the clause)."""
+    readings: list[tuple[int, Decision]] = []
+    floor = previous_end = 0
+    for span, offset in particles:  # the loop of span_decisions, with the unbounded clause start
+        if offset != previous_end:
+            floor = previous_end
+        start = clause_start(text, offset)
+        # the last boundary at or after max(floor, offset - _REACH) is the one _particle's match finds
+        readings.append((start, _read(text, span, offset, max(start, floor, offset - _REACH))))
+        previous_end = offset + len(span)
+    return readings
 
 
 def function_spans(

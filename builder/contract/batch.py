@@ -165,6 +165,10 @@ def _draw_numbers(rows: np.ndarray, draws: np.ndarray) -> np.ndarray:
     return numbers
 
 
+# A draw's number as the bytes it is hashed as (str(n).encode()), made once: most pairs draw a few times.
+_NUMERALS = [str(number).encode() for number in range(256)]
+
+
 class BatchContext:
     """What a batched recipe gets besides the pairs: its parameters and seeded choices per pair.
 
@@ -205,7 +209,9 @@ class BatchContext:
         if self._prefixes is None:
             self._prefixes = [f"{self.recipe}\x00{pair_id}\x00".encode() for pair_id in self.pairs.id.to_pylist()]
         prefixes, blake = self._prefixes, hashlib.blake2b
-        digests = b"".join([blake(prefixes[row] + str(number).encode(), digest_size=8).digest()
+        numerals = _NUMERALS if numbers.size == 0 or int(numbers.max()) < len(_NUMERALS) else \
+            [str(number).encode() for number in range(int(numbers.max()) + 1)]
+        digests = b"".join([blake(prefixes[row] + numerals[number], digest_size=8).digest()
                             for row, number in zip(indices.tolist(), numbers.tolist())])
         values = np.frombuffer(digests, dtype=">u8").astype(np.uint64)
         return (values % counts.astype(np.uint64)).astype(np.int64)

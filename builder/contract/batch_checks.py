@@ -99,6 +99,8 @@ def _column(name: str, value: Column | None, count: int, kind: pa.DataType, blan
     if len(items) != count:
         raise Malformed(f"{name} has {len(items)} entries for {count} examples")
     wanted = bool if kind == pa.bool_() else str
+    if set(map(type, items)) <= {wanted}:  # the common case, without a Python step per entry
+        return pa.array(items, kind)
     for index, item in enumerate(items):
         if type(item) is not wanted and not (wanted is str and isinstance(item, str)):
             problems[index] = _wrong(name, item)
