@@ -26,6 +26,7 @@ from builder.ingest.inputs import (
     FileStats,
     InputFile,
     check_pair,
+    checked_texts,
     set_aside,
 )
 from builder.ingest.json_rows import read_jsonl
@@ -75,11 +76,10 @@ def raw_batches(f: InputFile, size: int, set_aside: list[SetAside], stats: FileS
     with fh:
         lines = HashedLines(fh, f.name, info, BYTES_PER_CHAR * max_line_chars)
         chunks = _decoded(lines, f.name, stats, max_line_chars)
-        if f.format == "lines":
-            batches = _read_lines(chunks, f, stats, put_aside, size)
+        if f.format in ("lines", "tsv"):  # the common formats fill the batch's columns themselves
+            batches = (_read_lines if f.format == "lines" else _read_tsv)(chunks, f, stats, put_aside, size)
         else:
-            reader = {"tsv": _read_tsv, "csv": partial(_read_csv, max_chars=max_line_chars),
-                      "jsonl": read_jsonl}[f.format]
+            reader = partial(_read_csv, max_chars=max_line_chars) if f.format == "csv" else read_jsonl
             batches = _batched(reader(_each(chunks), f, stats), f, stats, put_aside, size)
         try:
             yield from _with_rest(batches, stats)
@@ -270,19 +270,36 @@ class _Rows:
                           self.stats, plan.meta(cells), attribution)
 
 
-def _read_tsv(decoded: Lines, f: InputFile, stats: FileStats) -> Iterator[RawPair | SetAside]:
+def _read_tsv(chunks: Decoded, f: InputFile, stats: FileStats, put_aside: Callable[[SetAside], None],
+              size: int) -> Generator[RawBatch, None, RawBatch]:
+    """Make a pair of each row; rows of two cells go straight into the batch's columns. Returns the rest."""
     rows = _Rows(f, stats, "tsv_columns")
     simple = False
-    for number, text in decoded:
-        if isinstance(text, SetAside):
-            yield text
-            continue
-        cells = text.split("\t")
-        if simple and len(cells) == 2:  # the common shape: no plan to consult (hot path)
-            yield check_pair(f, number, cells[0].strip(), cells[1].strip(), text, stats)
-        else:
-            yield rows.item(number, cells, text)
-            simple = rows.simple
+    batch = RawBatch(f.name, f.license)
+    for numbers, texts in chunks:
+        for number, text in zip(numbers, texts):
+            if isinstance(text, SetAside):
+                put_aside(text)
+                continue
+            cells = text.split("\t")
+            if simple and len(cells) == 2:  # the common shape: no plan to consult, no RawPair (hot path)
+                made = checked_texts(f, number, cells[0].strip(), cells[1].strip(), text, stats)
+                if isinstance(made, SetAside):
+                    put_aside(made)
+                    continue
+                batch.add(made[0], made[1], number, number, None, f.attribution)
+            else:
+                item = rows.item(number, cells, text)
+                simple = rows.simple
+                if isinstance(item, SetAside):
+                    put_aside(item)
+                    continue
+                batch.add(item.en, item.zh, number, number, item.meta, item.attribution)
+            if len(batch) >= size:
+                stats.pairs += len(batch)
+                yield batch
+                batch = RawBatch(f.name, f.license)
+    return batch
 
 
 class _CsvFeed:
