@@ -102,7 +102,7 @@ def test_a_file_changed_while_it_is_read_stops_the_build_and_caches_nothing(
     path = tmp_path / "in" / "grow.txt"
     path.parent.mkdir()
     path.write_text(PAIRS * 50, encoding="utf-8")
-    real_read_file = pass1.read_file
+    real_read_file = pass1.raw_batches
 
     def read_and_append(*args: Any, **kwargs: Any) -> Iterator[Any]:
         for number, item in enumerate(real_read_file(*args, **kwargs)):
@@ -111,7 +111,7 @@ def test_a_file_changed_while_it_is_read_stops_the_build_and_caches_nothing(
                     more.write(PAIRS)
             yield item
 
-    monkeypatch.setattr(pass1, "read_file", read_and_append)
+    monkeypatch.setattr(pass1, "raw_batches", read_and_append)
     cache = tmp_path / "cache"
     code = _build("--input", str(path.parent), "--out", str(tmp_path / "out"), "--cache-dir", str(cache))
     assert code != 0
@@ -127,13 +127,13 @@ def test_a_file_changed_between_planning_and_reading_is_caught_too(
     path = tmp_path / "in" / "swap.txt"
     path.parent.mkdir()
     path.write_text(PAIRS, encoding="utf-8")
-    real_read_file = pass1.read_file
+    real_read_file = pass1.raw_batches
 
     def rewritten_first(*args: Any, **kwargs: Any) -> Iterator[Any]:
         path.write_text(PAIRS.replace("7:40", "8:15"), encoding="utf-8")  # same size, other bytes
         yield from real_read_file(*args, **kwargs)
 
-    monkeypatch.setattr(pass1, "read_file", rewritten_first)
+    monkeypatch.setattr(pass1, "raw_batches", rewritten_first)
     code = _build("--input", str(path.parent), "--out", str(tmp_path / "out"), "--cache-dir", str(tmp_path / "c"))
     assert code != 0
     assert capsys.readouterr().err.splitlines() == [

@@ -19,7 +19,8 @@ from builder.text.language import has_chinese, line_language
 from builder.types import RawPair, SetAside, Source
 
 __all__ = ["BYTES_PER_CHAR", "FORMATS", "LINES_PER_PAIR", "MAX_LINE_CHARS", "REASONS", "REJECTED_REASONS",
-           "TABLE_FORMATS", "UNPAIRED_REASONS", "FileStats", "InputFile", "check_pair", "set_aside"]
+           "TABLE_FORMATS", "UNPAIRED_REASONS", "FileStats", "InputFile", "check_pair", "checked_texts",
+           "set_aside"]
 
 FORMATS = ("lines", "tsv", "csv", "jsonl", "parquet", "datasets", "hub")
 TABLE_FORMATS = frozenset({"parquet", "datasets", "hub"})
@@ -130,14 +131,22 @@ def check_pair(f: InputFile, number: int, en: str, zh: str, row: str, stats: Fil
 
     `attribution` is the row's own (an attribution column); without one the file's line is used.
     """
+    texts = checked_texts(f, number, en, zh, row, stats)
+    if isinstance(texts, SetAside):
+        return texts
+    return RawPair(texts[0], texts[1], Source(f.name, number, number), meta, attribution or f.attribution, f.license)
+
+
+def checked_texts(f: InputFile, number: int, en: str, zh: str, row: str,
+                  stats: FileStats) -> tuple[str, str] | SetAside:
+    """A row's two texts as (en, zh), the other way round if swapped; else the row set aside, with why."""
     if not en or not zh:
         return set_aside(f.name, number, "missing_field", row)
-    credit = attribution or f.attribution
     # The column says which side is which; only reject what is clearly wrong (an untranslated
     # side), not a zh line that leans on English terms.
     if line_language(en) == "en" and has_chinese(zh):
-        return RawPair(en, zh, Source(f.name, number, number), meta, credit, f.license)
+        return en, zh
     if line_language(en) == "zh" and line_language(zh) == "en":  # the columns are the wrong way round
         stats.swapped += 1
-        return RawPair(zh, en, Source(f.name, number, number), meta, credit, f.license)
+        return zh, en
     return set_aside(f.name, number, "wrong_language", row)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
 
 from builder.annotate.plain import plain_side
 from builder.dedup.fold import SideFeatures, pair_features
@@ -20,7 +19,8 @@ from builder.engine.spool import dump_pairs
 from builder.engine.timing import Timings
 from builder.errors import InputError
 from builder.ingest.inputs import FileStats, InputFile
-from builder.ingest.readers import read_file
+from builder.ingest.raw_batch import RawBatch
+from builder.ingest.readers import raw_batches
 from builder.ingest.stream import CHANGED
 from builder.output.report import FileReport
 from builder.pipeline.context import PassContext
@@ -28,47 +28,7 @@ from builder.quality.filters import check_pairs
 from builder.quality.register import CASUAL_THRESHOLD, scores_from_styles
 from builder.types import Pair, RawPair, SetAside, Source, Style
 
-__all__ = ["Pass1Result", "RawBatch", "annotate_batch", "read_batches"]
-
-
-class RawBatch(list[RawPair]):
-    """A batch of raw pairs that crosses to a worker as columns, not pair by pair.
-
-    Pickled as eight lists of strings, ints and metas (what pickle writes in C), where a list of
-    `RawPair`s costs two `__reduce__` calls per pair in the main process; it arrives as
-    `RawColumns`, which `annotate_batch` reads without making the raw pairs again.
-    """
-
-    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
-        sources = [raw.source for raw in self]
-        return (RawColumns, ([raw.en for raw in self], [raw.zh for raw in self], [s.file for s in sources],
-                             [s.en_line for s in sources], [s.zh_line for s in sources],
-                             [raw.meta for raw in self], [raw.attribution for raw in self],
-                             [raw.license for raw in self]))
-
-
-class RawColumns:
-    """A `RawBatch` as a worker receives it: the columns; iterating it gives the raw pairs."""
-
-    __slots__ = ("columns",)
-
-    def __init__(self, *columns: list[Any]) -> None:
-        self.columns = columns
-
-    def rows(self) -> Iterator[tuple[str, str, Source, Any, str, str]]:
-        """Each pair's en, zh, source, meta, attribution and license, without a `RawPair`."""
-        en, zh, files, en_lines, zh_lines, metas, attributions, licenses = self.columns
-        sources = map(Source, files, en_lines, zh_lines)
-        return zip(en, zh, sources, metas, attributions, licenses, strict=True)
-
-    def __iter__(self) -> Iterator[RawPair]:
-        return (RawPair(*row) for row in self.rows())
-
-    def __len__(self) -> int:
-        return len(self.columns[0])
-
-    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
-        return (RawColumns, self.columns)
+__all__ = ["Pass1Result", "annotate_batch", "read_batches"]
 
 
 @dataclass
@@ -96,18 +56,15 @@ def read_batches(f: InputFile, batch_size: int, report: FileReport, set_aside: l
     the file changed since, and the build stops before anything of it is cached.
     """
     stats = FileStats()
-    batch = RawBatch()
+    last: RawBatch | None = None
     started = time.perf_counter()
-    for item in read_file(f, stats, max_line_chars):
-        if isinstance(item, SetAside):
-            set_aside.append(item)
-            continue
-        batch.append(item)
-        if len(batch) >= batch_size:
-            timings.add("ingest", time.perf_counter() - started)
+    for batch in raw_batches(f, batch_size, set_aside, stats, max_line_chars):
+        timings.add("ingest", time.perf_counter() - started)
+        if len(batch) < batch_size:  # the short last batch, once the file is read: it goes after the accounting
+            last = batch
+        else:
             yield batch
-            started = time.perf_counter()
-            batch = RawBatch()
+        started = time.perf_counter()
     if sha256 and stats.sha256 != sha256:
         raise InputError(f"{f.name}: {CHANGED}")
     report.sha256 = stats.sha256  # the hash of what was built
@@ -117,11 +74,11 @@ def read_batches(f: InputFile, batch_size: int, report: FileReport, set_aside: l
     report.rejected.update(stats.rejected_by_reason)
     report.joined, report.swapped, report.columns = stats.joined, stats.swapped, stats.columns
     timings.add("ingest", time.perf_counter() - started)
-    if batch:
-        yield batch
+    if last is not None:
+        yield last
 
 
-def annotate_batch(context: PassContext, batch: Iterable[RawPair]) -> Pass1Result:
+def annotate_batch(context: PassContext, batch: RawBatch | Iterable[RawPair]) -> Pass1Result:
     """Normalise and annotate one batch of raw pairs; fingerprint what is left for dedup."""
     timings = Timings()
     normalizer = context.normalizer
@@ -129,7 +86,7 @@ def annotate_batch(context: PassContext, batch: Iterable[RawPair]) -> Pass1Resul
     # Each pair is made once, whole, at the end: until then its parts travel as a row.
     rows: list[_Row] = []
     refused: list[SetAside] = []
-    fields = batch.rows() if isinstance(batch, RawColumns) else (
+    fields = batch.rows() if isinstance(batch, RawBatch) else (
         (raw.en, raw.zh, raw.source, raw.meta, raw.attribution, raw.license) for raw in batch)
     parts = normalizer.parts
     with timings.stage("normalise"):
