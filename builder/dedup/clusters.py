@@ -28,15 +28,17 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Executor, ThreadPoolExecutor
 from contextlib import nullcontext
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
 from builder.dedup.fold import SideFeatures, mix64, pair_features
-from builder.dedup.parts import drain
+from builder.dedup.parts import Parts, read_part
 from builder.dedup.settings import DedupSettings
 from builder.dedup.similarity import jaccard, lsh_candidates
 
-__all__ = ["KINDS", "DedupResult", "Deduplicator", "SideSets", "anchored_pairs", "components"]
+__all__ = ["KINDS", "DedupResult", "Deduplicator", "SideSets", "StoredFeatures", "anchored_pairs", "components",
+           "load_features"]
 
 KINDS = ("exact", "particle", "near")  # how a member is tied to its cluster's representative
 
@@ -98,36 +100,66 @@ class SideSets:
     neutral: np.ndarray | None = None
 
 
-@dataclass
-class _Side:
-    keys: list[np.ndarray] = field(default_factory=list)
-    plain: list[np.ndarray] = field(default_factory=list)
-    sets: list[np.ndarray] = field(default_factory=list)
-    particles: list[np.ndarray] = field(default_factory=list)
-    lengths: list[np.ndarray] = field(default_factory=list)
-    grams: list[np.ndarray] = field(default_factory=list)
-    loose: list[np.ndarray] = field(default_factory=list)
-    neutral: list[np.ndarray] = field(default_factory=list)
+# What dedup keeps of each side of every pair, one array per kind (`SideFeatures`' fields, n-gram
+# counts per line in place of offsets), and the zh side's plain-side keys.
+_KINDS: dict[str, type] = {"key": np.uint64, "plain_key": np.uint64, "clause_hash": np.uint64,
+                           "particles": np.uint64, "lengths": np.int64, "grams": np.uint32,
+                           "loose_key": np.uint64}
+_SIDES = ("en", "zh")
+_NEUTRAL = "zh.neutral_key"
 
-    def finish(self) -> tuple[np.ndarray, ...]:
-        def cat(parts: list[np.ndarray], dtype: type) -> np.ndarray:
-            return drain(parts, dtype)  # each batch's piece let go as it is copied
 
-        lengths = cat(self.lengths, np.int64)
-        offsets = np.zeros(lengths.size + 1, dtype=np.int64)
-        np.cumsum(lengths, out=offsets[1:])
-        return (cat(self.keys, np.uint64), cat(self.plain, np.uint64), cat(self.sets, np.uint64),
-                cat(self.particles, np.uint64), offsets, cat(self.grams, np.uint32),
-                cat(self.loose, np.uint64))
+def _columns() -> dict[str, type]:
+    return {**{f"{side}.{kind}": dtype for side in _SIDES for kind, dtype in _KINDS.items()}, _NEUTRAL: np.uint64}
+
+
+def _offsets(lengths: np.ndarray) -> np.ndarray:
+    offsets = np.zeros(lengths.size + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    return offsets
+
+
+@dataclass(frozen=True, slots=True)
+class StoredFeatures:
+    """Where one batch's features lie in a `Deduplicator`'s folder (`load_features` reads them):
+    its first pair in the build, its pairs, and the index of its first n-gram on each side."""
+
+    folder: str
+    start: int
+    count: int
+    grams: tuple[int, int]  # en, zh
+
+
+def load_features(held: StoredFeatures | tuple[SideFeatures, SideFeatures]) -> tuple[SideFeatures, SideFeatures]:
+    """A batch's features as `Deduplicator.add_features` took them (read back from its files)."""
+    if not isinstance(held, StoredFeatures):
+        return held
+    folder = Path(held.folder)
+
+    def side(name: str, grams_at: int) -> SideFeatures:
+        def read(kind: str, start: int = held.start, count: int = held.count) -> np.ndarray:
+            return read_part(folder / f"{name}.{kind}", _KINDS.get(kind, np.uint64), start, count)
+
+        offsets = _offsets(read("lengths"))
+        return SideFeatures(read("key"), read("plain_key"), read("clause_hash"), read("particles"), offsets,
+                            read("grams", grams_at, int(offsets[-1])), read("loose_key"),
+                            read("neutral_key") if name == "zh" else None)
+
+    return side("en", held.grams[0]), side("zh", held.grams[1])
 
 
 class Deduplicator:
     """Collect pairs batch by batch (integers only), then cluster them in `finish`; what the split
-    groups need of each side is handed over by `join` before, or kept for `take_sides` after."""
+    groups need of each side is handed over by `join` before, or kept for `take_sides` after.
 
-    def __init__(self, settings: DedupSettings | None = None) -> None:
+    With a `folder` (in the staging folder) the batches wait there, in files, not in memory: a
+    batch's features are read back by `load_features` (a pass-2 worker reads its own), the joined
+    arrays are the files mapped read-only. `remove` deletes them once no batch needs them.
+    """
+
+    def __init__(self, settings: DedupSettings | None = None, folder: Path | None = None) -> None:
         self.settings = settings or DedupSettings()
-        self._sides = {"en": _Side(), "zh": _Side()}
+        self._parts = Parts(_columns(), folder)
         self._count = 0
         self._finished: dict[str, SideSets] = {}
         self._joined: tuple[tuple[np.ndarray, ...], ...] | None = None  # `join`'s arrays, for `finish`
@@ -139,20 +171,24 @@ class Deduplicator:
         if en:
             self.add_features(pair_features(en, zh, self.settings))
 
-    def add_features(self, features: tuple[SideFeatures, SideFeatures]) -> None:
-        """Take the features of a batch computed by `pair_features` (e.g. in a worker process)."""
-        for name, feats in zip(("en", "zh"), features):
-            side = self._sides[name]
-            side.keys.append(feats.key)
-            side.plain.append(feats.plain_key)
-            side.sets.append(feats.clause_hash)
-            side.particles.append(feats.particles)
-            side.lengths.append(np.diff(feats.offsets))
-            side.grams.append(feats.grams)
-            side.loose.append(feats.loose_key)
-            side.neutral.append(feats.neutral_key if feats.neutral_key is not None
-                                else np.zeros(feats.key.size, dtype=np.uint64))
-        self._count += features[0].key.size
+    def add_features(self, features: tuple[SideFeatures, SideFeatures]) -> StoredFeatures | tuple[
+            SideFeatures, SideFeatures]:
+        """Take the features of a batch computed by `pair_features` (e.g. in a worker process);
+        return what to keep of them for `load_features`: where they lie, or (without a folder)
+        the features themselves."""
+        folder = self._parts.folder
+        count = int(features[0].key.size)
+        held = features if folder is None else StoredFeatures(
+            str(folder), self._count, count, (self._parts.sizes["en.grams"], self._parts.sizes["zh.grams"]))
+        arrays: dict[str, np.ndarray] = {}
+        for name, feats in zip(_SIDES, features):
+            for kind in _KINDS:
+                arrays[f"{name}.{kind}"] = np.diff(feats.offsets) if kind == "lengths" else getattr(feats, kind)
+        neutral = features[1].neutral_key
+        arrays[_NEUTRAL] = neutral if neutral is not None else np.zeros(count, dtype=np.uint64)
+        self._parts.append(arrays)
+        self._count += count
+        return held
 
     def take_sides(self) -> dict[str, SideSets]:
         """Hand over each side's loose keys and n-gram sets, kept by `finish`, and let them go."""
@@ -160,17 +196,24 @@ class Deduplicator:
         return sides
 
     def join(self) -> dict[str, SideSets]:
-        """Join the batches added so far into one array per kind (each batch let go as it is
-        copied) for `finish`, and hand over each side's loose keys and n-gram sets: the split
-        groups' search needs no clusters, so it can run beside `finish`."""
-        en, zh = self._sides["en"].finish(), self._sides["zh"].finish()
-        neutral = self._sides["zh"].neutral
-        zh_neutral = drain(neutral, np.uint64) if neutral else np.zeros(self._count, dtype=np.uint64)
-        self._sides = {"en": _Side(), "zh": _Side()}  # free the batches
+        """Join the batches added so far into one array per kind (in memory each batch is let go
+        as it is copied) for `finish`, and hand over each side's loose keys and n-gram sets: the
+        split groups' search needs no clusters, so it can run beside `finish`."""
+        def side(name: str) -> tuple[np.ndarray, ...]:  # (key, plain, set, part, offsets, n-grams, loose key)
+            get = {kind: self._parts.join(f"{name}.{kind}") for kind in _KINDS}
+            return (get["key"], get["plain_key"], get["clause_hash"], get["particles"], _offsets(get["lengths"]),
+                    get["grams"], get["loose_key"])
+
+        en, zh = side("en"), side("zh")
+        zh_neutral = self._parts.join(_NEUTRAL)
         self._joined = (en, zh)
-        *_, en_off, en_grams, en_loose = en  # (key, plain, set, part, offsets, n-grams, loose key)
+        *_, en_off, en_grams, en_loose = en
         *_, zh_off, zh_grams, zh_loose = zh
         return {"en": SideSets(en_loose, en_off, en_grams), "zh": SideSets(zh_loose, zh_off, zh_grams, zh_neutral)}
+
+    def remove(self) -> None:
+        """Delete the folder's files (after pass 2: no batch's features are read any more)."""
+        self._parts.remove()
 
     def finish(self, pool: Executor | None = None) -> DedupResult:
         """Cluster everything added so far and apply the policy. The near stage's four searches

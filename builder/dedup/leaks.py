@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
@@ -31,7 +32,7 @@ import pyarrow.compute as pc
 
 from builder.dedup.fold import EN_SALT, ZH_SALT, SideFeatures, select_lines, text_keys
 from builder.dedup.nearjoin import DEFAULT_CAP, near_pairs
-from builder.dedup.parts import drain
+from builder.dedup.parts import Parts
 from builder.dedup.settings import DedupSettings
 from builder.text.language import chinese_mask
 
@@ -212,28 +213,27 @@ class LeakCheck:
     """Collect every batch's `LeakBatch` (integers only), then compare held-out texts with train."""
 
     def __init__(self, split_names: Sequence[str], train: str, settings: DedupSettings,
-                 examples: int = 5, cap: int = DEFAULT_CAP) -> None:
+                 examples: int = 5, cap: int = DEFAULT_CAP, folder: Path | None = None) -> None:
         self.split_names = tuple(split_names)
         self.train = self.split_names.index(train) if train in self.split_names else -1
         self.settings, self.examples, self.cap = settings, examples, cap
-        self._batches: list[LeakBatch] = []
+        # With a folder (in the staging folder) the units wait in files there, not in memory.
+        self._names = ("keys", "split", "content", "generated", "side", "witness", "lengths", "grams")
+        self._parts = Parts(dict(zip(self._names, _DTYPES)), folder)
+        self._records = 0
 
     def add(self, batch: LeakBatch) -> None:
         """Take one batch's units, in input order."""
         if batch.keys.size:
-            self._batches.append(batch)
+            self._parts.append({name: getattr(batch, name) for name in self._names})
+            self._records += batch.records
 
     def _joined(self) -> LeakBatch:
-        """Every batch as one; each piece is let go as soon as it is copied (`drain`), so the
-        peak stays near one copy of the batches."""
-        parts, self._batches = self._batches, []
-        if not parts:
-            return _empty()
-        records = sum(p.records for p in parts)
-        names = ("keys", "split", "content", "generated", "side", "witness", "lengths", "grams")
-        pieces = {name: [getattr(p, name) for p in parts] for name in names}
-        del parts
-        return LeakBatch(records, *(drain(pieces.pop(name), dtype) for name, dtype in zip(names, _DTYPES)))
+        """Every batch as one: the files mapped back (and removed), or in memory each piece let go
+        as soon as it is copied (`drain`), so the peak stays near one copy of the batches."""
+        units = LeakBatch(self._records, *(self._parts.join(name) for name in self._names))
+        self._parts.remove()
+        return units
 
     def finish(self, records: int) -> LeakReport:
         """Compare; return what was compared and found (the caller stops the build on a leak)."""

@@ -20,6 +20,7 @@ from builder.annotate.style_stats import StyleStats
 from builder.contract.apply import Step
 from builder.contract.batch import PairBatch
 from builder.contract.params import CORE_KEYS
+from builder.dedup.clusters import load_features
 from builder.dedup.leaks import LeakBatch, RecordTexts, leak_batch
 from builder.engine.batch import Batch
 from builder.engine.cache import CacheEvents, digest
@@ -131,7 +132,7 @@ def _leak_batch(context: PassContext, job: Pass2Job, pairs: PairBatch, recipe_ta
                                  table.column("output").combine_chunks().filter(mask)))
     number = {name: i for i, name in enumerate(job.split_names or sorted(set(job.splits)))}
     split_of_pair = np.array([number[s] for s in job.splits], dtype=np.uint8)
-    return leak_batch(texts, job.batch.start, pairs.en, pairs.zh, split_of_pair, job.batch.features,
+    return leak_batch(texts, job.batch.start, pairs.en, pairs.zh, split_of_pair, load_features(job.batch.features),
                       context.dedup, pairs.plain)
 
 

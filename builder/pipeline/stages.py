@@ -94,7 +94,7 @@ class BuildRun:
     def execute(self, stage: Path, executor: Executor[PassContext]) -> None:
         """Run every stage into the staging folder."""
         spool = Spool(stage / ".pairs.spool")
-        dedup = Deduplicator(self.plan.dedup)
+        dedup = Deduplicator(self.plan.dedup, stage / ".features")  # the features wait on disk
         batches, pair_ids = self._first_pass(spool, dedup, executor)
         # Dedup and split see every pair (integers only) before anything is written. The split
         # groups' near search needs no clusters: it goes on the two threads first, dedup's four behind it.
@@ -117,6 +117,7 @@ class BuildRun:
                                      self.plan.config.large_group)
         splits = placement.splits
         leak, style, counters = self._second_pass(stage, batches, result.keep, splits, executor)
+        dedup.remove()  # the workers have read every batch's features
         if leak.exact or leak.near:
             raise BuildError(self._leak_message(leak, spool))
         started = time.perf_counter()
@@ -153,13 +154,13 @@ class BuildRun:
                     continue  # every pair of the batch was set aside: nothing goes on
                 with self.timings.stage("spool"):
                     where = spool.append(part.count, part.spooled)
-                # the pass-1 features travel with the pairs: the leak check reuses them
+                with self.timings.stage("dedup"):
+                    features = dedup.add_features(part.features)
+                # where the pass-1 features lie travels with the pairs: the leak check reuses them
                 file_key = self.plan.file_keys[index]  # "": not cached, nor are its records
-                batches.append(Batch(index, len(pair_ids), part.count, where, part.features,
+                batches.append(Batch(index, len(pair_ids), part.count, where, features,
                                      digest("batch", file_key, number) if file_key else ""))
                 pair_ids.extend(part.ids)
-                with self.timings.stage("dedup"):
-                    dedup.add_features(part.features)
         spool.close()
         return batches, pair_ids
 
@@ -228,7 +229,7 @@ class BuildRun:
         writer = ShardWriter(stage, shard_rows=self.plan.config.shard_rows)
         ratios = self.plan.config.ratios
         split_names = tuple(sorted(ratios))
-        leaks = LeakCheck(split_names, train_split(ratios), self.plan.dedup)
+        leaks = LeakCheck(split_names, train_split(ratios), self.plan.dedup, folder=stage / ".leaks")
         style, counters = StyleStats(), Counters()
         parcels = stage / ".parcels" if executor.pooled else None
         if parcels is not None:  # record tables come back through files in the staging folder
