@@ -30,7 +30,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from builder.dedup.fold import EN_SALT, ZH_SALT, SideFeatures, select_lines, text_keys
+from builder.dedup.fold import EN_SALT, ZH_SALT, SideFeatures, text_keys
 from builder.dedup.nearjoin import DEFAULT_CAP, near_pairs
 from builder.dedup.parts import Parts
 from builder.dedup.settings import DedupSettings
@@ -160,12 +160,14 @@ def _made_keys(texts: pa.Array, settings: DedupSettings, known: np.ndarray) -> n
 def _side_sets(features: tuple[SideFeatures, SideFeatures], pairs: np.ndarray, is_zh: np.ndarray,
                is_side: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """n-gram counts per unit (0 for made texts) and the n-grams of the side units, in unit order."""
-    en_sets, zh_sets = select_lines(features[0], pairs[~is_zh]), select_lines(features[1], pairs[is_zh])
-    side_lengths = np.zeros(pairs.size, dtype=np.int64)
-    side_lengths[~is_zh], side_lengths[is_zh] = np.diff(en_sets.offsets), np.diff(zh_sets.offsets)
-    take_zh = np.repeat(is_zh, side_lengths)  # units come in (pair, side) order: merge back into it
-    grams = np.zeros(int(side_lengths.sum()), dtype=np.uint32)
-    grams[~take_zh], grams[take_zh] = en_sets.grams, zh_sets.grams
+    en, zh = features
+    # both sides' n-grams in one array (zh after en), so that one gather takes them in unit order
+    starts = np.where(is_zh, zh.offsets[pairs] + en.grams.size, en.offsets[pairs])
+    ends = np.where(is_zh, zh.offsets[pairs + 1] + en.grams.size, en.offsets[pairs + 1])
+    side_lengths = ends - starts
+    firsts = np.cumsum(side_lengths) - side_lengths
+    picks = np.arange(int(side_lengths.sum()), dtype=np.int64) + np.repeat(starts - firsts, side_lengths)
+    grams = np.take(np.concatenate([en.grams, zh.grams]), picks)
     lengths = np.zeros(is_side.size, dtype=np.int64)
     lengths[is_side] = side_lengths
     return lengths, grams
