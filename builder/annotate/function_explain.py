@@ -18,7 +18,7 @@ import pyarrow.compute as pc
 
 from builder.annotate.function_glosses import CLUES, GLOSSES, SPECIFIC
 from builder.annotate.function_rules import Decision
-from builder.annotate.functions import FUNCTIONS, clause_start, particle_readings, span_clue
+from builder.annotate.functions import CLAUSE_REACH, FUNCTIONS, clause_start, particle_readings, span_clue
 from builder.annotate.glossary import GLOSSARY
 from builder.types import Span
 
@@ -82,8 +82,10 @@ def _with_clue(sentence: str, span_text: str, function: str, lang: str, decision
 _OPENER = {"」": "「", "』": "『", "）": "（", ")": "(", "》": "《", "〉": "〈", "】": "【", "”": "“", "’": "‘"}
 
 
-# A clause longer than this is quoted from its last _QUOTED characters, after an ellipsis.
+# A clause longer than this is quoted from its last _QUOTED characters, after an ellipsis. Shorter
+# than the rules' reach: a clause start that `particle_readings` gives as the reach is never quoted.
 _QUOTED = 12
+assert _QUOTED < CLAUSE_REACH
 
 
 def clause_around(text: str, offset: int, length: int = 1) -> str:

@@ -29,7 +29,7 @@ from builder.annotate.function_rules import FAMILY, Decision
 from builder.annotate.lexicon import BOUNDARY_CLASS, LAUGHTER_CHARS, NEUTRAL, PARTICLES
 from builder.types import Span
 
-__all__ = ["FUNCTIONS", "Decision", "clause_start", "function_spans", "particle_readings", "span_clue",
+__all__ = ["CLAUSE_REACH", "FUNCTIONS", "Decision", "clause_start", "function_spans", "particle_readings", "span_clue",
            "span_decisions", "span_functions"]
 
 FUNCTIONS: tuple[str, ...] = (
@@ -69,8 +69,8 @@ _TRIM = PARTICLES + NEUTRAL.replace("了", "")
 _QUESTION_MARKS = frozenset("？?")
 _SENTENCE_END = re.compile("[。！？!?]")
 _NO_CUES: dict[str, str] = {}
-# A clause longer than this is read from its last _REACH characters: the cues sit near its end.
-_REACH = 24
+# A clause longer than this is read from its last CLAUSE_REACH characters: the cues sit near its end.
+CLAUSE_REACH = 24
 
 
 # --- interjections ------------------------------------------------------------------------
@@ -115,8 +115,8 @@ _NOTICE = ("你看", "居然", "竟然", "耶", "欸")
 
 def _particle(text: str, span: str, offset: int, floor: int) -> Decision:
     """Decide one particle span from the clause before it (not reaching back past `floor`)."""
-    if floor < offset - _REACH:
-        floor = offset - _REACH
+    if floor < offset - CLAUSE_REACH:
+        floor = offset - CLAUSE_REACH
     found = _UP_TO_LAST_BOUNDARY.match(text, floor, offset)
     return _read(text, span, offset, found.end() if found else floor)
 
@@ -157,15 +157,18 @@ def clause_start(text: str, end: int) -> int:
 def particle_readings(text: str, particles: Iterable[tuple[str, int]]) -> list[tuple[int, Decision]]:
     """Return (where its clause starts, its decision) for each particle span, in order: the
     decisions of `span_decisions`, each clause start found once for the decision and the caller
-    (explain-particles quotes the clause)."""
+    (explain-particles quotes the clause). A clause that starts more than CLAUSE_REACH characters
+    before its particle gives `offset - CLAUSE_REACH`, where the rules stop reading it."""
     readings: list[tuple[int, Decision]] = []
     floor = previous_end = 0
-    for span, offset in particles:  # the loop of span_decisions, with the unbounded clause start
+    for span, offset in particles:  # the loop of span_decisions, each clause start found once
         if offset != previous_end:
             floor = previous_end
-        start = clause_start(text, offset)
-        # the last boundary at or after max(floor, offset - _REACH) is the one _particle's match finds
-        readings.append((start, _read(text, span, offset, max(start, floor, offset - _REACH))))
+        reach = offset - CLAUSE_REACH if offset > CLAUSE_REACH else 0
+        found = _UP_TO_LAST_BOUNDARY.match(text, reach, offset)
+        start = found.end() if found else reach
+        # the last boundary at or after max(floor, reach) is the one _particle's match finds
+        readings.append((start, _read(text, span, offset, max(start, floor))))
         previous_end = offset + len(span)
     return readings
 

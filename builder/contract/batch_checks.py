@@ -146,7 +146,7 @@ def _extra_problems(extra: pa.Array, fields: frozenset[str]) -> dict[int, str]:
         if text == "{}":
             continue
         try:
-            value = _DECODER.decode(text)
+            value = _decoded(text)
         except ValueError as error:
             problem: str | None = f"extra is not JSON object text: {error}"
         else:
@@ -165,6 +165,17 @@ def _no_constant(name: str) -> Any:
 
 # One decoder for every extra: `json.loads(text, parse_constant=...)` builds a new one per call.
 _DECODER = json.JSONDecoder(parse_constant=_no_constant)
+_SCAN = _DECODER.scan_once
+
+
+def _decoded(text: str) -> Any:
+    """`_DECODER.decode(text)`: its scanner alone when the text is one value from its first to its
+    last character (what a recipe writes), else the whole decoder, for its error message."""
+    try:
+        value, end = _SCAN(text, 0)
+    except StopIteration:
+        end = -1
+    return value if end == len(text) else _DECODER.decode(text)
 
 
 def _simplified(columns: Sequence[pa.Array], known: Sequence[pa.Array]) -> list[np.ndarray]:
