@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Union
 
 import numpy as np
 
@@ -34,6 +35,19 @@ PRIORITY = ("test", "validation")
 # (`[split] large_group`): hashed into a small split it would swing that split's size.
 LARGE_GROUP = 0.2
 _NAME = re.compile(r"^\w+$", re.ASCII)
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+# Pair ids: strings, or one Arrow string array (a build's million ids as one buffer, not a
+# million Python strings).
+PairIds = Union[Sequence[str], "pa.Array"]
+
+
+def _id_array(pair_ids: PairIds) -> pa.Array:
+    """The pair ids as an Arrow string array (as they are if they are one)."""
+    import pyarrow as pa
+
+    return pair_ids if isinstance(pair_ids, pa.Array) else pa.array(pair_ids, pa.string())
 
 
 def split_sort_key(name: str) -> tuple[int, str]:
@@ -88,7 +102,7 @@ def _buckets(keys: Sequence[str], names: list[str], edges: list[float]) -> np.nd
     return np.minimum(np.searchsorted(np.asarray(edges, dtype=np.float64), points, side="right"), len(names) - 1)
 
 
-def _smallest_members(pair_ids: Sequence[str], group: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _smallest_members(pair_ids: pa.Array, group: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The groups (their labels, ascending) and the index of each one's smallest pair id.
 
     A group of one is its own smallest; only the members of larger groups are sorted, in Arrow,
@@ -103,7 +117,7 @@ def _smallest_members(pair_ids: Sequence[str], group: np.ndarray) -> tuple[np.nd
     alone = counts[group] == 1
     smallest[group[alone]] = np.flatnonzero(alone)
     shared = np.flatnonzero(~alone)
-    by_id = shared[pc.sort_indices(pa.array([pair_ids[i] for i in shared.tolist()], pa.string())).to_numpy()]
+    by_id = shared[pc.sort_indices(pair_ids.take(pa.array(shared))).to_numpy()]
     first = np.full(counts.size, by_id.size, dtype=np.int64)  # per group: its first place in by_id
     np.minimum.at(first, group[by_id], np.arange(by_id.size))
     several = reps[counts[reps] > 1]
@@ -132,33 +146,34 @@ class Placement:
                 "moved_from_previous": dict(sorted(self.moved.items()))}
 
 
-def place_groups(pair_ids: Sequence[str], group: np.ndarray, ratios: Mapping[str, float] = DEFAULT_RATIOS,
+def place_groups(pair_ids: PairIds, group: np.ndarray, ratios: Mapping[str, float] = DEFAULT_RATIOS,
                  previous: Mapping[str, str] | None = None, keep: np.ndarray | None = None,
                  large_group: float = LARGE_GROUP) -> Placement:
     """Give every pair its group's split: the previous release's if a member had one (test first),
     train if the group is too large, else a hash of its smallest pair id in the ratio buckets."""
     ratios = validate_ratios(ratios)
+    ids = _id_array(pair_ids)
     group = np.asarray(group, dtype=np.int64)
-    if group.shape != (len(pair_ids),):
+    if group.shape != (len(ids),):
         raise ValueError("group must have one entry per pair id")
     kept = np.ones(group.size, dtype=bool) if keep is None else np.asarray(keep, dtype=bool)
     names = sorted(ratios)  # bucket order does not depend on the order of the config table
     edges = np.cumsum([ratios[name] for name in names]).tolist()
     limit = large_group * float(kept.sum()) * min(ratios.values())
     sizes = np.bincount(group, weights=kept, minlength=group.size) if group.size else np.zeros(0)
-    olds = [(index, old) for index, old in enumerate(map(previous.get, pair_ids)) if old is not None] \
+    olds = [(index, old) for index, old in enumerate(map(previous.get, ids.to_pylist())) if old is not None] \
         if previous else []  # (pair, split in the previous release)
     inherited: dict[int, str] = {}
     for index, old in olds:
         if old not in ratios:
-            raise ConfigError(f"[split] pair {pair_ids[index]} was in split {old!r} of the previous "
+            raise ConfigError(f"[split] pair {ids[index].as_py()} was in split {old!r} of the previous "
                               f"release, which this config does not have")
         rep = int(group[index])
         if rep not in inherited or _rank(old) < _rank(inherited[rep]):
             inherited[rep] = old
-    reps, smallest = _smallest_members(pair_ids, group)
+    reps, smallest = _smallest_members(ids, group)
     choice = np.zeros(reps[-1] + 1 if reps.size else 0, dtype=np.int64)  # per group: index into names
-    choice[reps] = _buckets([pair_ids[i] for i in smallest.tolist()], names, edges)
+    choice[reps] = _buckets(ids.take(smallest).to_pylist(), names, edges)
     held = np.zeros(choice.size, dtype=bool)
     held[list(inherited)] = True
     big = reps[~held[reps] & (sizes[reps] >= 2) & (sizes[reps] > limit)]
@@ -172,14 +187,14 @@ def place_groups(pair_ids: Sequence[str], group: np.ndarray, ratios: Mapping[str
     return Placement(splits=splits, limit=limit, large=large, moved=dict(moved))
 
 
-def assign_splits(pair_ids: Sequence[str], cluster: np.ndarray,
+def assign_splits(pair_ids: PairIds, cluster: np.ndarray,
                   ratios: Mapping[str, float] = DEFAULT_RATIOS,
                   previous: Mapping[str, str] | None = None) -> list[str]:
     """Give every pair its group's split (`place_groups` with every pair kept)."""
     return place_groups(pair_ids, cluster, ratios, previous).splits
 
 
-def write_splits(path: str | Path, pair_ids: Sequence[str], splits: Sequence[str]) -> None:
+def write_splits(path: str | Path, pair_ids: PairIds, splits: Sequence[str]) -> None:
     """Write the release's split file (Parquet: pair_id, split), sorted, same bytes every time.
 
     Rows are sorted by (pair_id, split) and repeated rows dropped, in Arrow: UTF-8 byte order is
@@ -191,7 +206,7 @@ def write_splits(path: str | Path, pair_ids: Sequence[str], splits: Sequence[str
 
     if len(pair_ids) != len(splits):
         raise ValueError("pair_ids and splits must have the same length")
-    table = pa.table({"pair_id": pa.array(pair_ids, pa.string()),
+    table = pa.table({"pair_id": _id_array(pair_ids),
                       "split": pa.array(splits, pa.string())})
     table = table.take(pc.sort_indices(table, [("pair_id", "ascending"), ("split", "ascending")]))
     if table.num_rows > 1:

@@ -135,6 +135,7 @@ def _failing_entry(kind: str, code: int) -> Callable[..., Any]:
 
 def _injections() -> list[tuple[str, str, str, Callable[[], Any]]]:
     """(case, target, place, replacement): pyarrow-like errors (no file name) at each writer."""
+    from builder.dedup.parts import Parts
     from builder.engine.parcel import Parcel
     from builder.engine.spool import Spool
     from builder.output.shards import _Part
@@ -146,6 +147,8 @@ def _injections() -> list[tuple[str, str, str, Callable[[], Any]]]:
         ("records cache entry, in a worker", "builder.engine.entry.EntryWriter.__init__", "cache",
          lambda: _failing_entry("records", errno.ENOSPC)),
         ("spool", "builder.engine.spool.Spool.append", "out", lambda: faults.no_space()(Spool.append)),
+        ("features and leak-check units", "builder.dedup.parts.Parts.append", "out",
+         lambda: faults.no_space()(Parts.append)),
         ("parcel, in a worker", "builder.engine.parcel.Parcel.pack", "out",
          lambda: classmethod(faults.no_space()(Parcel.pack.__func__))),
         ("Parquet writer thread", "builder.output.shards._Part.add", "out", lambda: faults.no_space()(_Part.add)),

@@ -133,3 +133,22 @@ def test_bad_split_files_are_input_errors(tmp_path: Path) -> None:
     with pytest.raises(InputError) as err:
         read_previous_splits(tmp_path / "junk.parquet")
     assert "\n" not in str(err.value)
+
+
+def test_ids_as_one_arrow_array_give_the_same_splits_and_file(tmp_path: Path) -> None:
+    """A build hands its ids over as one Arrow array: the same splits (with a previous release and
+    groups of several) and the same split file as a list of strings."""
+    import pyarrow as pa
+
+    n = 3000
+    pair_ids = ids(n)
+    cluster = np.arange(n) // 3 * 3
+    first = assign_splits(pair_ids, cluster)
+    previous = dict(zip(pair_ids[:500], first[:500]))
+    shuffled = np.random.default_rng(1).permutation(n)
+    group = cluster[shuffled]
+    moved = [pair_ids[i] for i in shuffled.tolist()]
+    assert assign_splits(pa.array(moved), group, previous=previous) == assign_splits(moved, group, previous=previous)
+    write_splits(tmp_path / "a.parquet", pa.array(pair_ids), first)
+    write_splits(tmp_path / "b.parquet", pair_ids, first)
+    assert (tmp_path / "a.parquet").read_bytes() == (tmp_path / "b.parquet").read_bytes()

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import numpy as np
+import pyarrow as pa
 
 from builder.annotate.style_stats import StyleStats
 from builder.contract.apply import run_step
@@ -125,7 +126,7 @@ class BuildRun:
         dedup_summary = result.summary(lambda i: _shown(spool.get(i)))
         self.report.sections["split_groups"] = self._groups_summary(groups, placement, spool)
         spool.remove()
-        write_splits(stage / SPLITS_FILE, [pair_ids[i] for i in kept], [splits[i] for i in kept])
+        write_splits(stage / SPLITS_FILE, pair_ids.take(kept), [splits[i] for i in kept])
         # Per recipe, every deduplicated pair not set aside: it made records, its filters kept it
         # out, or the recipe made nothing of it (e.g. no particle to explain).
         self.report.sections["recipes"] = {
@@ -139,10 +140,12 @@ class BuildRun:
     # --- pass 1 ---------------------------------------------------------------------------------
 
     def _first_pass(self, spool: Spool, dedup: Deduplicator,
-                    executor: Executor[PassContext]) -> tuple[deque[Batch], list[str]]:
-        """Every input file through pass 1: spool the pairs, feed dedup, keep one Batch each."""
+                    executor: Executor[PassContext]) -> tuple[deque[Batch], pa.Array]:
+        """Every input file through pass 1: spool the pairs, feed dedup, keep one Batch each;
+        return them and every pair's id (one Arrow array: not a million Python strings)."""
         batches: deque[Batch] = deque()
-        pair_ids: list[str] = []
+        pair_ids: list[pa.Array] = []
+        count = 0
         for index, f in enumerate(self.plan.files):
             for number, part in enumerate(self._pass1(index, f, executor)):
                 for source, message in part.warnings:
@@ -158,11 +161,12 @@ class BuildRun:
                     features = dedup.add_features(part.features)
                 # where the pass-1 features lie travels with the pairs: the leak check reuses them
                 file_key = self.plan.file_keys[index]  # "": not cached, nor are its records
-                batches.append(Batch(index, len(pair_ids), part.count, where, features,
+                batches.append(Batch(index, count, part.count, where, features,
                                      digest("batch", file_key, number) if file_key else ""))
-                pair_ids.extend(part.ids)
+                pair_ids.append(pa.array(part.ids, pa.string()))
+                count += part.count
         spool.close()
-        return batches, pair_ids
+        return batches, pa.concat_arrays(pair_ids) if pair_ids else pa.array([], pa.string())
 
     def _pass1(self, index: int, f: InputFile, executor: Executor[PassContext]) -> Iterator[Pass1Result]:
         """Yield one file's pass-1 batches (cached, or computed and cached) and account for it."""
