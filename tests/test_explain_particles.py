@@ -11,7 +11,7 @@ from builder import FUNCTIONS, Pair, RecipeContext, Source, Span, Style, explain
 from builder.annotate import annotate
 from builder.annotate.function_explain import _quote, clause_around, explain_span
 from builder.annotate.function_glosses import CLUES, GLOSSES
-from builder.annotate.functions import CLAUSE_REACH, clause_start, particle_readings, span_decisions
+from builder.annotate.functions import CLAUSE_REACH, clause_start, function_spans, particle_readings, span_decisions
 from builder.pair_table import pair_table
 from recipes.explain_particles import explain_particles
 
@@ -123,10 +123,10 @@ def test_many_lines_read_from_an_arrow_span_column_as_from_span_tuples() -> None
 
 
 def test_one_clause_start_serves_the_decision_and_the_quote() -> None:
-    """`particle_readings` (one clause search per particle, its start shared with the quote) gives
-    the decisions of `span_decisions`, the clause starts of `clause_start` (within the rules' reach)
-    and the same quotes, on random lines of particles, cue words and boundaries, clauses longer than
-    the rules' reach included."""
+    """`particle_readings` (one clause search per particle, its start shared with the quote) and
+    `function_spans` (pass 1's loop) give the decisions of `span_decisions`, the clause starts of
+    `clause_start` (within the rules' reach) and the same quotes, on random lines of particles, cue
+    words and boundaries, clauses longer than the rules' reach included."""
     pieces = ["啦", "喔", "吧", "啊", "齁", "呢", "，", "。", "？", " ", "「", "」", "\n", "好", "趕快", "不好意思",
               "我們", "應該", "原來", "很", "真的假的", "這是一個很長的句子", "了", "你"]
     rng = random.Random(7)
@@ -137,6 +137,7 @@ def test_one_clause_start_serves_the_decision_and_the_quote() -> None:
         decided, _ = span_decisions(text, found, [])
         readings = particle_readings(text, found)
         assert [decision for _, decision in readings] == decided, text
+        assert [span.function for span in function_spans(text, found, [])[0]] == [d[0] for d in decided], text
         assert [start for start, _ in readings] == [max(clause_start(text, at), at - CLAUSE_REACH)
                                                     for _, at in found], text
         assert [clause_around(text, at) for _, at in found] == \
