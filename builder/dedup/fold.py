@@ -142,7 +142,7 @@ def _encode(texts: Sequence[str], tables: _Tables) -> np.ndarray:
     cps = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
     if int(np.count_nonzero(cps == 0)) != len(texts):
         raise ValueError("a text holds a NUL character")
-    flagged = tables.needs_nfkc[cps]  # a str holds no code point above 0x10FFFF: every one is in the tables
+    flagged = np.take(tables.needs_nfkc, cps)  # a str holds no code point above 0x10FFFF: every one is in the tables
     if flagged.any():
         line = np.cumsum(cps == 0) - (cps == 0)
         fixed = list(texts)
@@ -212,11 +212,11 @@ def _sequence_key(vals: np.ndarray, line: np.ndarray, n_lines: int, salt: int) -
 
 def _fold(cps: np.ndarray, tables: _Tables, space_breaks: bool) -> tuple[np.ndarray, ...]:
     """Fold code points; return values, kept mask, final particles, line ids and each one's kind."""
-    vals = tables.fold[cps]
+    vals = np.take(tables.fold, cps)  # np.take: the same gather as indexing, cheaper
     # casual zh often separates clauses with a space instead of a comma
-    kind = (tables.spaced_kind if space_breaks else tables.kind)[cps]
+    kind = np.take(tables.spaced_kind if space_breaks else tables.kind, cps)
     keep = kind == KEEP
-    particle = tables.particle[vals] & keep
+    particle = np.take(tables.particle, vals) & keep
     final = particle & np.r_[~keep[1:], True]  # next character is not a kept one
     for _ in range(2):  # particles come in chains of up to three (的啦齁): walk back the chain
         final |= particle & np.r_[final[1:], False]
