@@ -193,21 +193,24 @@ def _line_sums(values: np.ndarray, line: np.ndarray, n_lines: int) -> np.ndarray
 
 
 def _sequence_key(vals: np.ndarray, line: np.ndarray, n_lines: int, salt: int) -> np.ndarray:
-    """Hash each line's sequence of code points, order-sensitive (position mixed into each)."""
-    if vals.size == 0:
-        return np.full(n_lines, salt, dtype=np.uint64)
-    starts = np.flatnonzero(np.r_[True, line[1:] != line[:-1]])
-    lengths = np.diff(np.r_[starts, vals.size])
-    mixed = np.arange(vals.size, dtype=np.uint64) - np.repeat(starts.astype(np.uint64), lengths)  # position
+    """Hash each line's sequence of code points, order-sensitive (position mixed into each);
+    `line` gives each value's line, ascending."""
+    return _counted_key(vals, np.bincount(line, minlength=n_lines), salt)
+
+
+def _counted_key(vals: np.ndarray, counts: np.ndarray, salt: int) -> np.ndarray:
+    """`_sequence_key` with each line's number of values given (the values in line order).
+    A line with none gets mix64(salt): every caller sets its empty lines to 0."""
+    firsts = np.cumsum(counts) - counts
+    mixed = np.arange(vals.size, dtype=_U64) - np.repeat(firsts.astype(_U64), counts)  # position
     mixed <<= _U64(24)
     mixed += vals
     mixed += _U64(salt)
-    sums = np.zeros(n_lines, dtype=np.uint64)
-    sums[line[starts]] = np.add.reduceat(mix64(mixed), starts)
-    counts = np.zeros(n_lines, dtype=np.uint64)
-    counts[line[starts]] = lengths
-    counts += _U64(salt)
-    return sums + mix64(counts)
+    key = np.zeros(counts.size, dtype=_U64)
+    filled = counts > 0
+    if vals.size:
+        key[filled] = np.add.reduceat(mix64(mixed), firsts[filled])
+    return key + mix64(counts.astype(_U64) + _U64(salt))
 
 
 def _fold(cps: np.ndarray, tables: _Tables, space_breaks: bool) -> tuple[np.ndarray, ...]:
@@ -315,8 +318,8 @@ def side_features(texts: Sequence[str], n: int, fold_particles: bool, salt: int,
 
 def text_keys(texts: Sequence[str], fold_particles: bool, salt: int, space_breaks: bool = False) -> np.ndarray:
     """Only the exact keys (`SideFeatures.key`) of a batch of lines: no n-grams, no clauses."""
-    # The values of `_sequence_key` over `_fold`'s kept code points, in fewer passes: the leak check
-    # folds every generated text (long explanations) this way. `np.take` gathers faster than indexing.
+    # `_fold`'s kept code points in fewer passes (no line id per code point, particles looked at only
+    # where they are): the leak check folds every generated text (long explanations) this way.
     tables = _tables()
     cps = _encode(texts, tables)
     kept = np.take(tables.spaced_kind if space_breaks else tables.kind, cps) == KEEP
@@ -324,18 +327,8 @@ def text_keys(texts: Sequence[str], fold_particles: bool, salt: int, space_break
         _drop_final_particles(cps, kept)
     through = np.cumsum(kept)[cps == 0]  # kept code points up to each line's separator
     counts = np.diff(through, prepend=0)
-    firsts = through - counts
-    mixed = np.arange(int(through[-1]), dtype=_U64)  # each kept code point's place in its line
-    mixed -= np.repeat(firsts.astype(_U64), counts)
-    mixed <<= _U64(24)
-    mixed += np.take(tables.fold, cps[kept])
-    mixed += _U64(salt)
-    key = np.zeros(len(texts), dtype=_U64)
-    filled = counts > 0
-    if mixed.size:
-        key[filled] = np.add.reduceat(mix64(mixed), firsts[filled])
-    key += mix64(counts.astype(_U64) + _U64(salt))
-    key[~filled] = 0  # nothing left after folding: 0 never matches
+    key = _counted_key(np.take(tables.fold, cps[kept]), counts, salt)
+    key[counts == 0] = 0  # nothing left after folding: 0 never matches
     return key
 
 
